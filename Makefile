@@ -1,0 +1,41 @@
+# prefkit: `make run` (the main job on the embedded default) and `make test` (the full suite).
+# Every target creates .venv and installs everything itself on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test bench lint format clean
+
+$(STAMP): pyproject.toml requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# torch first and exactly: the CPU wheel; any looser spec may pull a multi-GB CUDA build.
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	rm -f prefkit-demo.db prefkit-demo.db-wal prefkit-demo.db-shm
+	$(VENV)/bin/prefkit import --sample --db sqlite:///./prefkit-demo.db
+	$(VENV)/bin/prefkit stats --db sqlite:///./prefkit-demo.db
+
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) bench/import_export.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench examples
+	$(VENV)/bin/ruff format --check src tests bench examples
+	$(VENV)/bin/mypy
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src tests bench examples
+	$(VENV)/bin/ruff check --fix src tests bench examples
+
+clean:
+	rm -rf $(VENV) prefkit-demo.db*

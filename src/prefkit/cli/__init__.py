@@ -1,0 +1,40 @@
+"""The ``prefkit`` command: a thin typer layer over the Python API, one module per group."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from prefkit.cli import _data
+from prefkit.cli._common import console_err
+from prefkit.errors import PrefkitError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="prefkit",
+    help="RLHF and preference modeling: collect, trust, model, optimize and evaluate preferences.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_data.register(app)
+
+
+def main() -> None:
+    """Console entry point: prefkit's own errors become one clear line and exit status 1."""
+    try:
+        app(standalone_mode=False)
+    except PrefkitError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        sys.exit(1)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

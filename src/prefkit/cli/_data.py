@@ -1,0 +1,268 @@
+"""``prefkit init``, ``import``, ``export`` and ``stats``.
+
+JSON output (``--json``), one object per command:
+
+- ``init``: ``{"database": url, "revision": str}``
+- ``import``: ``{"database", "sources": [{"path", "format", "rows", "records", "invalid"}],
+  "records", "added", "skipped", "invalid": [{"path", "line", "field", "reason"}]}``
+- ``export``: ``{"database", "out", "format", "records_in", "rows_out", "dropped": {reason: n},
+  "dropped_total", "expanded"}``
+- ``stats``: ``{"database", "campaign", "judgments", "prompts", "responses", "ties",
+  "degenerate", "by_kind", "by_source", "by_annotator", "by_campaign", "by_criterion"}``
+  (each ``by_*`` maps a value, ``"(none)"`` for missing, to a count of judgments)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from prefkit.cli._common import DbOption, JsonOption, console, console_err, print_json
+from prefkit.data import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    load_records,
+    open_store,
+    sample_paths,
+    write_records,
+)
+from prefkit.data._trl import RANKING_POLICIES, TIE_POLICIES
+from prefkit.errors import PrefkitError, RecordError
+
+__all__ = ["register"]
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console_err,
+        transient=True,
+        disable=not enabled,
+    )
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise PrefkitError(f"{option} {value!r} is not one of {list(allowed)}")
+    return value
+
+
+def init(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Create the store (or upgrade its schema) and print where it is."""
+    from prefkit.data._store import migrate  # noqa: F401  (open_store migrates)
+
+    with open_store(db) as store:
+        import sqlalchemy as sa
+
+        with store.engine.connect() as conn:
+            rev = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+        if as_json:
+            print_json({"database": store.safe_url, "revision": rev})
+        else:
+            console.print(f"store ready at {store.safe_url} (schema revision {rev})")
+
+
+def _error_dict(err: RecordError) -> dict[str, Any]:
+    return {"path": err.path, "line": err.line, "field": err.field, "reason": err.reason}
+
+
+def import_(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or dataset folders to import.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of {', '.join(IMPORT_FORMATS)}.")
+    ] = "auto",
+    db: DbOption = None,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Import the bundled sample (HH-RLHF and SQuALITY).")
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Write the good records and report the bad ones (default: all-or-nothing).",
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="With --skip-invalid: write the bad rows here (JSON lines)."),
+    ] = None,
+    split: Annotated[
+        str | None, typer.Option("--split", help="Split of a saved DatasetDict (default train).")
+    ] = None,
+    squality_mode: Annotated[
+        str, typer.Option("--squality-mode", help="SQuALITY: pairwise (default) or ranking.")
+    ] = "pairwise",
+    as_json: JsonOption = False,
+) -> None:
+    """Import judgments into the store, all-or-nothing in one transaction."""
+    _choice(fmt, IMPORT_FORMATS, "--format")
+    sources = list(paths or [])
+    if sample:
+        sources += sample_paths()
+    if not sources:
+        raise PrefkitError("nothing to import: give a PATH or --sample")
+    results = []
+    with _progress(not as_json) as bar:
+        for path in sources:
+            task = bar.add_task(f"reading {path.name}", total=None)
+            res = load_records(
+                path,
+                fmt,
+                skip_invalid=skip_invalid,
+                split=split,
+                squality_mode=squality_mode,
+                progress=lambda n, task=task: bar.update(task, completed=n),
+            )
+            results.append(res)
+        records = [r for res in results for r in res.records]
+        invalid = [e for res in results for e in res.invalid]
+        task = bar.add_task("writing", total=len(records))
+        with open_store(db) as store:
+            added = store.add_records(records, progress=lambda n: bar.update(task, completed=n))
+            where = store.safe_url
+    if report is not None and invalid:
+        with report.open("w", encoding="utf-8") as fh:
+            for err in invalid:
+                fh.write(json.dumps(_error_dict(err), ensure_ascii=False) + "\n")
+    if as_json:
+        print_json(
+            {
+                "database": where,
+                "sources": [
+                    {
+                        "path": res.path,
+                        "format": res.format,
+                        "rows": res.rows,
+                        "records": len(res.records),
+                        "invalid": len(res.invalid),
+                    }
+                    for res in results
+                ],
+                "records": len(records),
+                **added.to_dict(),
+                "invalid": [_error_dict(e) for e in invalid],
+            }
+        )
+        return
+    for res in results:
+        console.print(
+            f"{res.path}: {res.format}, {res.rows} rows → {len(res.records)} records"
+            + (f", {len(res.invalid)} invalid rows skipped" if res.invalid else ""),
+            highlight=False,
+        )
+    console.print(
+        f"imported {added.added} judgments into {where}"
+        + (f" ({added.skipped} already present)" if added.skipped else ""),
+        highlight=False,
+    )
+    if invalid:
+        for err in invalid[:10]:
+            console_err.print(f"  skipped {err}", highlight=False, markup=False)
+        if len(invalid) > 10:
+            console_err.print(f"  … and {len(invalid) - 10} more", highlight=False)
+        if report is not None:
+            console_err.print(f"  all {len(invalid)} listed in {report}", highlight=False)
+
+
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (or folder for hf).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of {', '.join(EXPORT_FORMATS)}.")
+    ] = "prefkit",
+    db: DbOption = None,
+    ties: Annotated[
+        str,
+        typer.Option(
+            "--ties", help="TRL formats: drop, split (both orders) or error on a tie."
+        ),
+    ] = "error",
+    from_ranking: Annotated[
+        str,
+        typer.Option("--from-ranking", help="TRL formats: adjacent or all-pairs from rankings."),
+    ] = "adjacent",
+    campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
+    hf_layout: Annotated[
+        str, typer.Option("--hf-layout", help="hf: trl (default), trl-unpaired or prefkit.")
+    ] = "trl",
+    as_json: JsonOption = False,
+) -> None:
+    """Export the store's judgments; conversions to TRL report what was dropped or expanded."""
+    _choice(fmt, EXPORT_FORMATS, "--format")
+    _choice(ties, TIE_POLICIES, "--ties")
+    _choice(from_ranking, RANKING_POLICIES, "--from-ranking")
+    with open_store(db) as store:
+        total = store.count(campaign=campaign)
+        with _progress(not as_json) as bar:
+            task = bar.add_task("exporting", total=total)
+
+            def records() -> Any:
+                for i, rec in enumerate(store.iter_records(campaign=campaign), start=1):
+                    if i % 1000 == 0:
+                        bar.update(task, completed=i)
+                    yield rec
+
+            rep = write_records(
+                records(), out, fmt, ties=ties, from_ranking=from_ranking, hf_layout=hf_layout
+            )
+        where = store.safe_url
+    info = rep.to_dict()
+    if as_json:
+        print_json({"database": where, "out": str(out), "format": fmt, **info})
+        return
+    console.print(
+        f"wrote {info['rows_out']} rows ({fmt}) from {info['records_in']} judgments to {out}",
+        highlight=False,
+    )
+    if info["dropped_total"] or info["expanded"]:
+        dropped = ", ".join(f"{n} {why}" for why, n in info["dropped"].items()) or "none"
+        console.print(
+            f"dropped: {dropped}; expanded into several rows: {info['expanded']}", highlight=False
+        )
+
+
+def stats(
+    db: DbOption = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Counts of judgments by source, annotator, kind and criterion; ties and degenerate pairs."""
+    with open_store(db) as store:
+        s = store.stats(campaign=campaign)
+    if as_json:
+        print_json(s)
+        return
+    console.print(
+        f"[bold]{s['judgments']}[/] judgments over {s['prompts']} prompts and "
+        f"{s['responses']} distinct responses in {s['database']}",
+        highlight=False,
+    )
+    console.print(f"ties: {s['ties']}   degenerate pairs (identical responses): {s['degenerate']}")
+    for key in ("by_kind", "by_source", "by_annotator", "by_campaign", "by_criterion"):
+        if not s[key]:
+            continue
+        table = Table(title=key.replace("_", " "), title_justify="left", show_edge=False)
+        table.add_column("value")
+        table.add_column("judgments", justify="right")
+        items = sorted(s[key].items(), key=lambda kv: -kv[1])
+        for name, n in items[:15]:
+            table.add_row(name, str(n))
+        if len(items) > 15:
+            table.add_row(f"… {len(items) - 15} more", "")
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("import")(import_)
+    app.command("export")(export)
+    app.command("stats")(stats)

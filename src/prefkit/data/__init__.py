@@ -1,0 +1,42 @@
+"""Judgment records, the store, and importers/exporters for every supported format."""
+
+from prefkit.data._io import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    ReadResult,
+    detect_format,
+    load_records,
+    read_records,
+    records_from_dataset,
+    records_to_dataset,
+    write_records,
+)
+from prefkit.data._records import Judgment, Message, Response, Timings, judgment_from_dict
+from prefkit.data._samples import sample_paths
+from prefkit.data._store import AddResult, Store, default_url, open_store
+from prefkit.data._trl import ConversionReport, to_trl_pairs, to_trl_unpaired
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "AddResult",
+    "Store",
+    "default_url",
+    "open_store",
+    "sample_paths",
+    "IMPORT_FORMATS",
+    "ConversionReport",
+    "Judgment",
+    "Message",
+    "ReadResult",
+    "Response",
+    "Timings",
+    "detect_format",
+    "judgment_from_dict",
+    "load_records",
+    "read_records",
+    "records_from_dataset",
+    "records_to_dataset",
+    "to_trl_pairs",
+    "to_trl_unpaired",
+    "write_records",
+]

@@ -1,0 +1,524 @@
+"""Reading and writing judgment files in every supported format.
+
+``read_records`` / ``load_records`` read a file (or a Hugging Face dataset) into validated
+canonical records; ``write_records`` writes them out. Errors name ``path:line`` and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from prefkit.data._records import Judgment, judgment_from_dict
+from prefkit.data._sources import (
+    hh_subset,
+    judgments_from_hh,
+    judgments_from_oasst,
+    judgments_from_squality,
+)
+from prefkit.data._tabular import TABLE_COLUMNS, is_table_row, judgment_to_row, row_to_record_dict
+from prefkit.data._trl import (
+    ConversionReport,
+    judgment_from_trl,
+    judgment_from_trl_unpaired,
+    to_trl_pairs,
+    to_trl_unpaired,
+)
+from prefkit.errors import PrefkitError, RecordError
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "ReadResult",
+    "assign_ids",
+    "detect_format",
+    "load_records",
+    "read_records",
+    "records_from_dataset",
+    "records_to_dataset",
+    "write_records",
+]
+
+IMPORT_FORMATS = ("auto", "prefkit", "trl", "hh-rlhf", "squality", "oasst", "csv", "parquet", "hf")
+EXPORT_FORMATS = ("prefkit", "trl", "trl-unpaired", "csv", "parquet", "hf")
+_LINE_FORMATS = ("prefkit", "trl", "hh-rlhf", "squality", "oasst")
+
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass
+class ReadResult:
+    """Records read from one source, the rows that failed (with ``skip_invalid``), the format."""
+
+    records: list[Judgment]
+    format: str
+    path: str | None = None
+    invalid: list[RecordError] = field(default_factory=list)
+    rows: int = 0
+
+
+# --------------------------------------------------------------------------------------------
+# detection
+
+
+def _open_text(path: Path) -> IO[str]:
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="strict")
+    return path.open("r", encoding="utf-8", errors="strict", newline="")
+
+
+def _first_object(path: Path) -> dict[str, Any] | None:
+    try:
+        with _open_text(path) as fh:
+            for line in fh:
+                if line.strip():
+                    obj = json.loads(line)
+                    return obj if isinstance(obj, dict) else None
+    except (json.JSONDecodeError, UnicodeDecodeError, OSError, EOFError, gzip.BadGzipFile):
+        return None
+    return None
+
+
+def _row_kind(row: dict[str, Any]) -> str:
+    """Which layout one row follows: prefkit, table, trl, trl-unpaired, hh-rlhf, squality, oasst."""
+    keys = set(row)
+    if "passage-id" in keys and "questions" in keys:
+        return "squality"
+    if "message_tree_id" in keys or isinstance(row.get("prompt"), dict):
+        return "oasst"
+    if is_table_row(row):
+        return "table"
+    if "responses" in keys or "response_a" in keys:
+        return "prefkit"
+    if "chosen" in keys and "rejected" in keys:
+        c = row["chosen"]
+        if keys == {"chosen", "rejected"} and isinstance(c, str) and c.startswith("\n\nHuman: "):
+            return "hh-rlhf"
+        return "trl"
+    if "completion" in keys and "label" in keys:
+        return "trl-unpaired"
+    raise RecordError(
+        f"cannot tell the layout from the fields {sorted(keys)}; expected prefkit records "
+        "('prompt', 'responses'), the shorthand ('prompt', 'response_a', 'response_b', 'winner'), "
+        "TRL ('chosen', 'rejected' or 'completion', 'label'), HH-RLHF, SQuALITY or OpenAssistant"
+    )
+
+
+def detect_format(path: str | Path) -> str:
+    """The import format of a file or folder, judged by its content (not its name alone)."""
+    p = Path(path)
+    if p.is_dir():
+        if (p / "dataset_info.json").exists() or (p / "dataset_dict.json").exists():
+            return "hf"
+        raise PrefkitError(
+            f"{p} is a folder but not a Hugging Face dataset saved with save_to_disk "
+            "(no dataset_info.json); give a file or such a folder"
+        )
+    if not p.exists():
+        raise PrefkitError(f"{p}: no such file")
+    with p.open("rb") as fh:
+        head = fh.read(4)
+    if head == b"PAR1":
+        return "parquet"
+    obj = _first_object(p)
+    if obj is not None:
+        try:
+            kind = _row_kind(obj)
+        except RecordError as exc:
+            raise PrefkitError(f"{p}: {exc.reason}") from None
+        return {"table": "prefkit", "trl-unpaired": "trl"}.get(kind, kind)
+    if p.suffix.lower() in (".csv", ".tsv") or _looks_like_csv(p):
+        return "csv"
+    raise PrefkitError(
+        f"{p}: cannot detect the format (not JSON lines, CSV, Parquet or a dataset folder); "
+        f"pass --format, one of {list(IMPORT_FORMATS[1:])}"
+    )
+
+
+def _looks_like_csv(path: Path) -> bool:
+    try:
+        with _open_text(path) as fh:
+            header = fh.readline()
+    except (UnicodeDecodeError, OSError, EOFError, gzip.BadGzipFile):
+        return False
+    cols = {c.strip() for c in header.split(",")}
+    return "prompt" in cols or "responses" in cols or "chosen" in cols
+
+
+# --------------------------------------------------------------------------------------------
+# rows
+
+
+def _json_rows(path: Path) -> Iterator[tuple[int, Any]]:
+    with _open_text(path) as fh:
+        lineno = 0
+        while True:
+            try:
+                line = fh.readline()
+            except UnicodeDecodeError as exc:
+                raise RecordError(f"not UTF-8 text ({exc.reason})", line=lineno + 1) from None
+            if not line:
+                return
+            lineno += 1
+            if not line.strip():
+                continue
+            try:
+                yield lineno, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield lineno, RecordError(f"invalid JSON: {exc.msg} (column {exc.colno})")
+            except RecursionError:
+                yield lineno, RecordError("invalid JSON: nested too deeply")
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, Any]]:
+    with _open_text(path) as fh:
+        try:
+            sample = fh.read(4096)
+            fh.seek(0)
+            delimiter = "\t" if path.suffix.lower() == ".tsv" or sample.count("\t") > sample.count(
+                ","
+            ) else ","
+            reader = csv.DictReader(fh, delimiter=delimiter)
+            for row in reader:
+                if None in row:
+                    yield reader.line_num, RecordError("more cells than header columns")
+                    continue
+                yield reader.line_num, {k: (v if v != "" else None) for k, v in row.items()}
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise RecordError(f"not a readable CSV file: {exc}") from None
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[int, Any]]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises many types for a broken file
+        raise RecordError(f"not a readable Parquet file: {exc}") from None
+    for i, row in enumerate(table.to_pylist(), start=1):
+        yield i, row
+
+
+def _dataset_rows(ds: Any) -> Iterator[tuple[int, Any]]:
+    for i, row in enumerate(ds, start=1):
+        yield i, row
+
+
+def _hf_rows(path: Path, split: str | None) -> Iterator[tuple[int, Any]]:
+    ds = _load_hf(path, split)
+    yield from _dataset_rows(ds)
+
+
+def _load_hf(path: Path, split: str | None) -> Any:
+    try:
+        from datasets import DatasetDict, load_from_disk
+    except ImportError:  # pragma: no cover - datasets is a dependency
+        raise PrefkitError("reading Hugging Face datasets needs `pip install datasets`") from None
+    try:
+        ds = load_from_disk(str(path))
+    except Exception as exc:
+        raise PrefkitError(f"{path}: not a dataset saved with save_to_disk: {exc}") from None
+    if isinstance(ds, DatasetDict):
+        names = list(ds)
+        chosen = split or ("train" if "train" in ds else names[0] if len(names) == 1 else None)
+        if chosen not in ds:
+            raise PrefkitError(
+                f"{path} holds splits {names}; choose one with split= (--split) "
+                f"{'' if split is None else f'(got {split!r})'}".strip()
+            )
+        ds = ds[chosen]
+    return ds
+
+
+# --------------------------------------------------------------------------------------------
+# conversion
+
+
+def _converter(kind: str, path: Path | None, squality_mode: str) -> Callable[[Any], list[Judgment]]:
+    if kind == "prefkit":
+        return lambda row: [judgment_from_dict(row)]
+    if kind == "table":
+        return lambda row: [judgment_from_dict(row_to_record_dict(row))]
+    if kind == "trl":
+        return lambda row: [judgment_from_trl(row)]
+    if kind == "trl-unpaired":
+        return lambda row: [judgment_from_trl_unpaired(row)]
+    if kind == "hh-rlhf":
+        subset = hh_subset(str(path)) if path else None
+        return lambda row: judgments_from_hh(row, subset)
+    if kind == "squality":
+        return lambda row: judgments_from_squality(row, squality_mode)
+    if kind == "oasst":
+        return judgments_from_oasst
+    raise AssertionError(kind)
+
+
+_ALLOWED_KINDS = {
+    "prefkit": {"prefkit", "table"},
+    "trl": {"trl", "trl-unpaired"},
+    "hh-rlhf": {"hh-rlhf"},
+    "squality": {"squality"},
+    "oasst": {"oasst"},
+}
+
+
+def _convert_rows(
+    rows: Iterable[tuple[int, Any]],
+    fmt: str,
+    path: Path | None,
+    *,
+    skip_invalid: bool,
+    squality_mode: str,
+    progress: Callable[[int], None] | None = None,
+) -> ReadResult:
+    where = str(path) if path is not None else None
+    result = ReadResult(records=[], format=fmt, path=where)
+    convert: Callable[[Any], list[Judgment]] | None = None
+    kind_of_file: str | None = None
+    lineno = 0
+    rows_iter = iter(rows)
+    while True:
+        try:
+            item = next(rows_iter)
+        except StopIteration:
+            break
+        except RecordError as exc:  # the container itself is broken: fatal
+            raise exc.located(where, exc.line) from None
+        lineno, row = item
+        result.rows += 1
+        try:
+            if isinstance(row, RecordError):
+                raise row
+            if not isinstance(row, dict):
+                raise RecordError(f"expected a JSON object, got {type(row).__name__}")
+            if convert is None:
+                kind_of_file = _row_kind(row)
+                # Treat the shorthand as prefkit; the explicit format must allow what we saw.
+                if fmt in _ALLOWED_KINDS and kind_of_file not in _ALLOWED_KINDS[fmt]:
+                    raise RecordError(
+                        f"this looks like {kind_of_file!r} data, not {fmt!r}; "
+                        f"use --format {kind_of_file if kind_of_file != 'table' else 'prefkit'} "
+                        "or --format auto"
+                    )
+                convert = _converter(kind_of_file, path, squality_mode)
+            result.records.extend(convert(row))
+        except RecordError as exc:
+            err = exc.located(where, lineno)
+            if not skip_invalid:
+                raise err from None
+            result.invalid.append(err)
+        except RecursionError:
+            err = RecordError("nested too deeply").located(where, lineno)
+            if not skip_invalid:
+                raise err from None
+            result.invalid.append(err)
+        if progress is not None:
+            progress(lineno)
+    assign_ids(result, skip_invalid=skip_invalid)
+    return result
+
+
+def assign_ids(result: ReadResult, *, skip_invalid: bool = False) -> None:
+    """Give every record an id: explicit ids must be unique; others get ``j-<content hash>``.
+
+    Content ids are stable, so importing the same file twice finds the same ids; identical records
+    within one file get ``-2``, ``-3`` suffixes in file order.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for i, rec in enumerate(result.records):
+        if rec.id is not None:
+            if rec.id in seen:
+                err = RecordError(
+                    f"duplicate id {rec.id!r} (also record {seen[rec.id] + 1} of this file); "
+                    "ids must be unique",
+                    path=result.path,
+                    field="id",
+                )
+                if not skip_invalid:
+                    raise err
+                result.invalid.append(err)
+                continue
+            seen[rec.id] = i
+        out.append(rec)
+    counts: dict[str, int] = {}
+    for i, rec in enumerate(out):
+        if rec.id is None:
+            base = "j-" + rec.content_hash()[:16]
+            n = counts.get(base, 0) + 1
+            counts[base] = n
+            new_id = base if n == 1 else f"{base}-{n}"
+            while new_id in seen:
+                n += 1
+                counts[base] = n
+                new_id = f"{base}-{n}"
+            seen[new_id] = i
+            out[i] = rec.with_id(new_id)
+    result.records = out
+
+
+def load_records(
+    source: str | Path | Any,
+    format: str = "auto",
+    *,
+    skip_invalid: bool = False,
+    split: str | None = None,
+    squality_mode: str = "pairwise",
+    progress: Callable[[int], None] | None = None,
+) -> ReadResult:
+    """Read a judgment file, a dataset folder or a ``datasets.Dataset`` into canonical records.
+
+    Args:
+        source: a path, or a ``datasets.Dataset`` object.
+        format: one of ``IMPORT_FORMATS``; ``auto`` looks at the content.
+        skip_invalid: keep the good records and list the bad ones in ``ReadResult.invalid``
+            instead of raising on the first.
+        split: which split of a saved ``DatasetDict`` to read (default ``train``).
+        squality_mode: ``pairwise`` (default) or ``ranking``, see ``judgments_from_squality``.
+
+    Raises:
+        RecordError: a row is invalid (``path:line``, field and the expectation in the message).
+        PrefkitError: the file cannot be read or its format is unknown.
+    """
+    if format not in IMPORT_FORMATS:
+        raise PrefkitError(f"unknown format {format!r}; expected one of {list(IMPORT_FORMATS)}")
+    if not isinstance(source, str | Path):
+        return _convert_rows(
+            _dataset_rows(source), "hf", None, skip_invalid=skip_invalid, squality_mode=squality_mode
+        )
+    path = Path(source)
+    if not path.exists():
+        raise PrefkitError(f"{path}: no such file or folder")
+    fmt = detect_format(path) if format == "auto" else format
+    rows: Iterable[tuple[int, Any]]
+    if fmt == "csv":
+        rows = _csv_rows(path)
+    elif fmt == "parquet":
+        rows = _parquet_rows(path)
+    elif fmt == "hf":
+        rows = _hf_rows(path, split)
+    else:
+        if path.is_dir():
+            raise PrefkitError(f"{path} is a folder; --format {fmt} reads a file")
+        rows = _json_rows(path)
+    return _convert_rows(
+        rows, fmt, path, skip_invalid=skip_invalid, squality_mode=squality_mode, progress=progress
+    )
+
+
+def read_records(source: str | Path | Any, format: str = "auto", **kwargs: Any) -> list[Judgment]:
+    """Read canonical records from a file or dataset; raise on the first invalid row."""
+    return load_records(source, format, **kwargs).records
+
+
+def records_from_dataset(ds: Any) -> list[Judgment]:
+    """Canonical records from a ``datasets.Dataset`` in any supported layout."""
+    return load_records(ds).records
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+
+
+def _open_out(path: Path) -> IO[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "wb"), encoding="utf-8")
+    return path.open("w", encoding="utf-8", newline="")
+
+
+def _rows_for(
+    records: Iterable[Judgment], fmt: str, ties: str, from_ranking: str, report: ConversionReport
+) -> list[dict[str, Any]]:
+    if fmt == "trl":
+        return to_trl_pairs(records, ties=ties, from_ranking=from_ranking, report=report)  # type: ignore[arg-type]
+    if fmt == "trl-unpaired":
+        return to_trl_unpaired(records, ties=ties, from_ranking=from_ranking, report=report)  # type: ignore[arg-type]
+    rows = []
+    for rec in records:
+        report.records_in += 1
+        rows.append(judgment_to_row(rec) if fmt != "prefkit" else rec.to_dict())
+    report.rows_out = len(rows)
+    return rows
+
+
+def records_to_dataset(
+    records: Iterable[Judgment],
+    layout: str = "trl",
+    *,
+    ties: str = "error",
+    from_ranking: str = "adjacent",
+    report: ConversionReport | None = None,
+) -> Any:
+    """A ``datasets.Dataset`` in TRL's layout (``trl``, ``trl-unpaired``) or prefkit's (``prefkit``,
+    flat with JSON text for nested fields)."""
+    from datasets import Dataset
+
+    if layout not in ("trl", "trl-unpaired", "prefkit"):
+        raise PrefkitError(
+            f"unknown dataset layout {layout!r}; expected one of ['trl', 'trl-unpaired', 'prefkit']"
+        )
+    report = report if report is not None else ConversionReport()
+    fmt = "csv" if layout == "prefkit" else layout
+    rows = _rows_for(records, fmt, ties, from_ranking, report)
+    if layout == "prefkit":
+        return Dataset.from_dict({c: [r[c] for r in rows] for c in TABLE_COLUMNS})
+    return Dataset.from_list(rows)
+
+
+def write_records(
+    records: Iterable[Judgment],
+    path: str | Path,
+    format: str = "prefkit",
+    *,
+    ties: str = "error",
+    from_ranking: str = "adjacent",
+    hf_layout: str = "trl",
+) -> ConversionReport:
+    """Write records as ``format`` (one of ``EXPORT_FORMATS``) and report what was converted.
+
+    ``prefkit``, ``trl`` and ``trl-unpaired`` write JSON lines (gzip when the name ends ``.gz``);
+    ``csv`` and ``parquet`` the flat table; ``hf`` a ``save_to_disk`` folder in ``hf_layout``.
+    """
+    if format not in EXPORT_FORMATS:
+        raise PrefkitError(f"unknown format {format!r}; expected one of {list(EXPORT_FORMATS)}")
+    out = Path(path)
+    report = ConversionReport()
+    if format == "hf":
+        ds = records_to_dataset(
+            records, hf_layout, ties=ties, from_ranking=from_ranking, report=report
+        )
+        ds.save_to_disk(str(out))
+        return report
+    rows = _rows_for(records, format, ties, from_ranking, report)
+    if format == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        schema = pa.schema(
+            [(c, pa.float64() if c == "strength" else pa.string()) for c in TABLE_COLUMNS]
+        )
+        table = pa.Table.from_pylist(rows, schema=schema)
+        pq.write_table(table, out)
+        return report
+    with _open_out(out) as fh:
+        if format == "csv":
+            writer = csv.DictWriter(fh, fieldnames=TABLE_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            dumps = json.dumps
+            for row in rows:
+                fh.write(dumps(row, ensure_ascii=False, separators=(", ", ": ")))
+                fh.write("\n")
+    return report

@@ -1,0 +1,64 @@
+"""The exception classes of prefkit.
+
+Every error prefkit raises on bad input is a :class:`PrefkitError`, so callers (the CLI, the web
+workbench, user code) can catch one type. Messages name the value, what was allowed and the fix.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConversionError", "PrefkitError", "RecordError", "StoreError"]
+
+
+class PrefkitError(Exception):
+    """Base class of every error prefkit raises on purpose."""
+
+
+class RecordError(PrefkitError):
+    """A judgment record (or a line of an input file) is invalid.
+
+    Attributes:
+        path: the file the record came from, if any.
+        line: the 1-based line (or row) number in that file, if any.
+        field: the offending field as a dotted path (``responses.1.id``), if known.
+        reason: what was wrong and what was expected.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.path = path
+        self.line = line
+        self.field = field
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        elif self.line is not None:
+            where = f"line {self.line}: "
+        field = f"field {self.field!r}: " if self.field else ""
+        return f"{where}{field}{self.reason}"
+
+    def located(self, path: str | None, line: int | None) -> RecordError:
+        """Return a copy of this error that names the file and line."""
+        return RecordError(
+            self.reason,
+            path=path if path is not None else self.path,
+            line=line if line is not None else self.line,
+            field=self.field,
+        )
+
+
+class ConversionError(PrefkitError):
+    """A record cannot be converted to the requested format under the chosen policy."""
+
+
+class StoreError(PrefkitError):
+    """The judgment store refused an operation (conflicting ids, bad URL, schema too old)."""
