@@ -45,13 +45,20 @@ def test_valid_records(case: dict) -> None:
 
 def test_shorthand_becomes_canonical() -> None:
     rec = judgment_from_dict(
-        {"prompt": "Hi", "response_a": "Hello!", "response_b": "Go away.", "winner": "a",
-         "annotator": "ann-1"}
+        {
+            "prompt": "Hi",
+            "response_a": "Hello!",
+            "response_b": "Go away.",
+            "winner": "a",
+            "annotator": "ann-1",
+        }
     )
     assert rec.response_ids == ["a", "b"]
     assert rec.preference == "a"
     assert rec.annotator == "ann-1"
-    tie = judgment_from_dict({"prompt": "Hi", "response_a": "x", "response_b": "y", "winner": "tie"})
+    tie = judgment_from_dict(
+        {"prompt": "Hi", "response_a": "x", "response_b": "y", "winner": "tie"}
+    )
     assert tie.is_tie
 
 
@@ -61,7 +68,9 @@ def test_shorthand_bad_winner_lists_choices() -> None:
 
 
 def test_degenerate_and_rating_scale() -> None:
-    rec = judgment_from_dict(base(responses=[{"id": "a", "text": "same"}, {"id": "b", "text": "same"}]))
+    rec = judgment_from_dict(
+        base(responses=[{"id": "a", "text": "same"}, {"id": "b", "text": "same"}])
+    )
     assert rec.degenerate
     wide = judgment_from_dict(
         base(ratings={"overall": {"r1": 90, "r2": 10}}, metadata={"rating_scale": [0, 100]})

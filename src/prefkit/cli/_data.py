@@ -15,11 +15,19 @@ JSON output (``--json``), one object per command:
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from prefkit.cli._common import DbOption, JsonOption, console, console_err, print_json
@@ -47,6 +55,10 @@ def _progress(enabled: bool) -> Progress:
         transient=True,
         disable=not enabled,
     )
+
+
+def _advance(bar: Progress, task: TaskID, done: int) -> None:
+    bar.update(task, completed=done)
 
 
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
@@ -121,7 +133,7 @@ def import_(
                 skip_invalid=skip_invalid,
                 split=split,
                 squality_mode=squality_mode,
-                progress=lambda n, task=task: bar.update(task, completed=n),
+                progress=partial(_advance, bar, task),
             )
             results.append(res)
         records = [r for res in results for r in res.records]
@@ -182,9 +194,7 @@ def export(
     db: DbOption = None,
     ties: Annotated[
         str,
-        typer.Option(
-            "--ties", help="TRL formats: drop, split (both orders) or error on a tie."
-        ),
+        typer.Option("--ties", help="TRL formats: drop, split (both orders) or error on a tie."),
     ] = "error",
     from_ranking: Annotated[
         str,

@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +84,7 @@ def _first_object(path: Path) -> dict[str, Any] | None:
                 if line.strip():
                     obj = json.loads(line)
                     return obj if isinstance(obj, dict) else None
-    except (json.JSONDecodeError, UnicodeDecodeError, OSError, EOFError, gzip.BadGzipFile):
+    except (ValueError, OSError, EOFError, RecursionError, zlib.error):
         return None
     return None
 
@@ -148,7 +149,7 @@ def _looks_like_csv(path: Path) -> bool:
     try:
         with _open_text(path) as fh:
             header = fh.readline()
-    except (UnicodeDecodeError, OSError, EOFError, gzip.BadGzipFile):
+    except (ValueError, OSError, EOFError, zlib.error):
         return False
     cols = {c.strip() for c in header.split(",")}
     return "prompt" in cols or "responses" in cols or "chosen" in cols
@@ -184,9 +185,11 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Any]]:
         try:
             sample = fh.read(4096)
             fh.seek(0)
-            delimiter = "\t" if path.suffix.lower() == ".tsv" or sample.count("\t") > sample.count(
-                ","
-            ) else ","
+            delimiter = (
+                "\t"
+                if path.suffix.lower() == ".tsv" or sample.count("\t") > sample.count(",")
+                else ","
+            )
             reader = csv.DictReader(fh, delimiter=delimiter)
             for row in reader:
                 if None in row:
@@ -204,13 +207,11 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, Any]]:
         table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises many types for a broken file
         raise RecordError(f"not a readable Parquet file: {exc}") from None
-    for i, row in enumerate(table.to_pylist(), start=1):
-        yield i, row
+    yield from enumerate(table.to_pylist(), start=1)
 
 
 def _dataset_rows(ds: Any) -> Iterator[tuple[int, Any]]:
-    for i, row in enumerate(ds, start=1):
-        yield i, row
+    yield from enumerate(ds, start=1)
 
 
 def _hf_rows(path: Path, split: str | None) -> Iterator[tuple[int, Any]]:
@@ -293,6 +294,10 @@ def _convert_rows(
             break
         except RecordError as exc:  # the container itself is broken: fatal
             raise exc.located(where, exc.line) from None
+        except (OSError, EOFError, zlib.error) as exc:  # truncated or corrupt compressed file
+            raise RecordError(f"cannot read the file after line {lineno}: {exc}").located(
+                where, None
+            ) from None
         lineno, row = item
         result.rows += 1
         try:
@@ -393,7 +398,11 @@ def load_records(
         raise PrefkitError(f"unknown format {format!r}; expected one of {list(IMPORT_FORMATS)}")
     if not isinstance(source, str | Path):
         return _convert_rows(
-            _dataset_rows(source), "hf", None, skip_invalid=skip_invalid, squality_mode=squality_mode
+            _dataset_rows(source),
+            "hf",
+            None,
+            skip_invalid=skip_invalid,
+            squality_mode=squality_mode,
         )
     path = Path(source)
     if not path.exists():
@@ -446,7 +455,10 @@ def _rows_for(
     rows = []
     for rec in records:
         report.records_in += 1
-        rows.append(judgment_to_row(rec) if fmt != "prefkit" else rec.to_dict())
+        if isinstance(rec, dict):  # canonical objects straight from Store.iter_dicts
+            rows.append(rec if fmt == "prefkit" else judgment_to_row(judgment_from_dict(rec)))
+        else:
+            rows.append(judgment_to_row(rec) if fmt != "prefkit" else rec.to_dict())
     report.rows_out = len(rows)
     return rows
 

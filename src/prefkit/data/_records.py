@@ -129,7 +129,9 @@ class Judgment(BaseModel):
         known = set(ids)
         if len(known) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
-            raise _field_error("responses", f"response id {dup!r} is used twice; ids must be unique")
+            raise _field_error(
+                "responses", f"response id {dup!r} is used twice; ids must be unique"
+            )
         if TIE in known:
             raise _field_error("responses", f"{TIE!r} cannot be a response id (it means a tie)")
         if self.preference is not None:
@@ -225,9 +227,7 @@ class Judgment(BaseModel):
         out: dict[str, Any] = {
             "id": self.id,
             "prompt": prompt,
-            "responses": [
-                {"id": r.id, "text": r.text, "model": r.model} for r in self.responses
-            ],
+            "responses": [{"id": r.id, "text": r.text, "model": r.model} for r in self.responses],
             "preference": self.preference,
             "ranking": list(self.ranking) if self.ranking is not None else None,
             "strength": self.strength,

@@ -45,8 +45,9 @@ responses = sa.Table(
     "responses",
     metadata,
     sa.Column("hash", sa.String(32), primary_key=True),  # sha256(prompt hash, text)
-    sa.Column("prompt_hash", sa.String(32), sa.ForeignKey("prompts.hash"), nullable=False,
-              index=True),
+    sa.Column(
+        "prompt_hash", sa.String(32), sa.ForeignKey("prompts.hash"), nullable=False, index=True
+    ),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
 )
@@ -72,17 +73,20 @@ judgments = sa.Table(
     metadata,
     sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),  # insertion order
     sa.Column("id", sa.String(200), nullable=False, unique=True),
-    sa.Column("prompt_hash", sa.String(32), sa.ForeignKey("prompts.hash"), nullable=False,
-              index=True),
+    sa.Column(
+        "prompt_hash", sa.String(32), sa.ForeignKey("prompts.hash"), nullable=False, index=True
+    ),
     sa.Column("kind", sa.String(16), nullable=False),  # pairwise | ranking | rating | single
     sa.Column("n_responses", sa.Integer, nullable=False),
     sa.Column("preference", sa.String(200), nullable=True),
     sa.Column("strength", sa.Float, nullable=True),
     sa.Column("rationale", sa.Text, nullable=True),
-    sa.Column("annotator", sa.String(200), sa.ForeignKey("annotators.name"), nullable=True,
-              index=True),
-    sa.Column("campaign", sa.String(200), sa.ForeignKey("campaigns.name"), nullable=True,
-              index=True),
+    sa.Column(
+        "annotator", sa.String(200), sa.ForeignKey("annotators.name"), nullable=True, index=True
+    ),
+    sa.Column(
+        "campaign", sa.String(200), sa.ForeignKey("campaigns.name"), nullable=True, index=True
+    ),
     sa.Column("shown", _JSON, nullable=True),
     sa.Column("source", sa.String(16), nullable=True),
     sa.Column("meta", _JSON, nullable=False),
@@ -98,12 +102,17 @@ judgments = sa.Table(
 judgment_responses = sa.Table(
     "judgment_responses",
     metadata,
-    sa.Column("judgment_id", sa.String(200), sa.ForeignKey("judgments.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column(
+        "judgment_id",
+        sa.String(200),
+        sa.ForeignKey("judgments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("position", sa.Integer, primary_key=True),  # order in the record
     sa.Column("local_id", sa.String(200), nullable=False),  # the record's response id
-    sa.Column("response_hash", sa.String(32), sa.ForeignKey("responses.hash"), nullable=False,
-              index=True),
+    sa.Column(
+        "response_hash", sa.String(32), sa.ForeignKey("responses.hash"), nullable=False, index=True
+    ),
     sa.Column("model", sa.String(200), nullable=True),
     sa.Column("rank", sa.Integer, nullable=True),  # 0 = best, for listwise records
 )
@@ -111,8 +120,12 @@ judgment_responses = sa.Table(
 ratings = sa.Table(
     "ratings",
     metadata,
-    sa.Column("judgment_id", sa.String(200), sa.ForeignKey("judgments.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column(
+        "judgment_id",
+        sa.String(200),
+        sa.ForeignKey("judgments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("criterion", sa.String(200), primary_key=True),
     sa.Column("local_id", sa.String(200), primary_key=True),
     sa.Column("value", sa.Integer, nullable=False),

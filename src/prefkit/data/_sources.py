@@ -134,7 +134,7 @@ def judgments_from_squality(row: Any, mode: str = "pairwise") -> list[Judgment]:
             for review in q[s]["reviews"]:
                 workers.setdefault(str(review["worker_id"]), {})[s] = review
         for wid, by_sys in sorted(workers.items()):
-            base = {
+            base: dict[str, Any] = {
                 "source": "human",
                 "annotator": f"squality-{wid}",
                 "metadata": {
@@ -145,9 +145,7 @@ def judgments_from_squality(row: Any, mode: str = "pairwise") -> list[Judgment]:
                 },
             }
             systems = [s for s in SQUALITY_SYSTEMS if s in by_sys]
-            ratings = {
-                c: {s: by_sys[s][f"{c}-rating"] for s in systems} for c in SQUALITY_CRITERIA
-            }
+            ratings = {c: {s: by_sys[s][f"{c}-rating"] for s in systems} for c in SQUALITY_CRITERIA}
             rank = {s: by_sys[s]["overall-rank"] for s in systems}
             notes = {s: _squality_comments(by_sys[s], s) for s in systems}
             listwise = mode == "ranking"

@@ -122,6 +122,22 @@ def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield seq[i : i + n]
 
 
+def _construct(d: dict[str, Any]) -> Judgment:
+    # The store holds validated records only: rebuild without validating again.
+    prompt = d["prompt"]
+    if not isinstance(prompt, str):
+        prompt = [Message.model_construct(role=m["role"], content=m["content"]) for m in prompt]
+    tm = d.get("timings")
+    return Judgment.model_construct(
+        **{
+            **d,
+            "prompt": prompt,
+            "responses": [Response.model_construct(**r) for r in d["responses"]],
+            "timings": Timings.model_construct(**tm) if tm is not None else None,
+        }
+    )
+
+
 class Store:
     """A judgment store on one database. Use :func:`open_store` to get one."""
 
@@ -131,13 +147,6 @@ class Store:
         self.dialect = engine.dialect.name
 
     # ---------------------------------------------------------------------------- writing
-
-    def _insert(self, table: sa.Table) -> Any:
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table).on_conflict_do_nothing()
 
     def add_records(
         self,
@@ -155,14 +164,16 @@ class Store:
         missing = [i for i, r in enumerate(recs) if r.id is None]
         for i in missing:
             recs[i] = recs[i].with_id("j-" + recs[i].content_hash()[:16])
-        ids = [r.id for r in recs]
+        ids = [str(r.id) for r in recs]
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise StoreError(f"record id {dup!r} appears twice in one batch; ids must be unique")
         hashes = [r.content_hash() for r in recs]
         with self.engine.begin() as conn:
             existing = self._existing(conn, ids)
-            conflicts = [i for i, h in zip(ids, hashes, strict=True) if i in existing and existing[i] != h]
+            conflicts = [
+                i for i, h in zip(ids, hashes, strict=True) if i in existing and existing[i] != h
+            ]
             if conflicts:
                 raise StoreError(
                     f"{len(conflicts)} record id(s) already stored with different content, e.g. "
@@ -181,106 +192,159 @@ class Store:
             found.update({row.id: row.content_hash for row in conn.execute(q)})
         return found
 
+    def _bulk(
+        self,
+        conn: Connection,
+        table: sa.Table,
+        cols: tuple[str, ...],
+        rows: list[tuple[Any, ...]],
+        *,
+        ignore_conflicts: bool = False,
+    ) -> None:
+        # Plain DBAPI executemany with positional tuples: SQLAlchemy's per-row parameter
+        # processing costs more than SQLite's own insert work at this volume.
+        if not rows:
+            return
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+        )
+        if ignore_conflicts:
+            sql += " ON CONFLICT DO NOTHING"
+        for chunk in _chunks(rows, 10000):
+            conn.exec_driver_sql(sql, list(chunk))
+
+    def _json(self) -> Callable[[Any], Any]:
+        if self.dialect == "postgresql":
+            from psycopg.types.json import Json
+
+            return lambda v: None if v is None else Json(v)
+        dumps = json.dumps
+        return lambda v: None if v is None else dumps(v, ensure_ascii=False)
+
     def _write(
         self,
         conn: Connection,
         new: list[tuple[Judgment, str]],
         progress: Callable[[int], None] | None,
     ) -> None:
-        prompts: dict[str, dict[str, Any]] = {}
-        responses: dict[str, dict[str, Any]] = {}
-        annotators: dict[str, dict[str, Any]] = {}
-        campaigns: dict[str, dict[str, Any]] = {}
-        jrows, jrrows, rrows = [], [], []
+        prompts: dict[str, tuple[Any, ...]] = {}
+        responses: dict[str, tuple[Any, ...]] = {}
+        annotators: dict[str, tuple[Any, ...]] = {}
+        campaigns: dict[str, tuple[Any, ...]] = {}
+        jrows: list[tuple[Any, ...]] = []
+        jrrows: list[tuple[Any, ...]] = []
+        rrows: list[tuple[Any, ...]] = []
         dumps = json.dumps
+        as_json = self._json()
+        prompt_keys: dict[Any, str] = {}
         for rec, chash in new:
-            prompt: Any = (
-                rec.prompt
-                if isinstance(rec.prompt, str)
-                else [{"role": m.role, "content": m.content} for m in rec.prompt]
-            )
-            phash = _digest(dumps(prompt, ensure_ascii=False))
+            if isinstance(rec.prompt, str):
+                prompt: Any = rec.prompt
+                key: Any = rec.prompt
+            else:
+                prompt = [{"role": m.role, "content": m.content} for m in rec.prompt]
+                key = None
+            phash = prompt_keys.get(key) if key is not None else None
+            if phash is None:
+                phash = _digest(dumps(prompt, ensure_ascii=False))
+                if key is not None:
+                    prompt_keys[key] = phash
             if phash not in prompts:
-                prompts[phash] = {
-                    "hash": phash,
-                    "content": prompt,
-                    "is_chat": not isinstance(prompt, str),
-                }
+                prompts[phash] = (phash, as_json(prompt), not isinstance(prompt, str))
             rank = {rid: i for i, rid in enumerate(rec.ranking)} if rec.ranking else {}
+            rid_ = rec.id
             for pos, resp in enumerate(rec.responses):
                 rhash = _digest(phash + "\x00" + resp.text)
                 if rhash not in responses:
-                    responses[rhash] = {"hash": rhash, "prompt_hash": phash, "text": resp.text}
-                jrrows.append(
-                    {
-                        "judgment_id": rec.id,
-                        "position": pos,
-                        "local_id": resp.id,
-                        "response_hash": rhash,
-                        "model": resp.model,
-                        "rank": rank.get(resp.id),
-                    }
-                )
+                    responses[rhash] = (rhash, phash, resp.text)
+                jrrows.append((rid_, pos, resp.id, rhash, resp.model, rank.get(resp.id)))
             if rec.ratings:
                 pos = 0
                 for criterion, by_id in rec.ratings.items():
-                    for rid, value in by_id.items():
-                        rrows.append(
-                            {
-                                "judgment_id": rec.id,
-                                "criterion": criterion,
-                                "local_id": rid,
-                                "value": value,
-                                "position": pos,
-                            }
-                        )
+                    for local, value in by_id.items():
+                        rrows.append((rid_, criterion, local, value, pos))
                         pos += 1
             if rec.annotator is not None and rec.annotator not in annotators:
-                annotators[rec.annotator] = {"name": rec.annotator, "kind": rec.source}
+                annotators[rec.annotator] = (rec.annotator, rec.source)
             campaign = rec.metadata.get("campaign")
             campaign = campaign if isinstance(campaign, str) and campaign else None
             if campaign is not None and campaign not in campaigns:
-                campaigns[campaign] = {"name": campaign, "config": None}
+                campaigns[campaign] = (campaign,)
             tm = rec.timings
             jrows.append(
-                {
-                    "id": rec.id,
-                    "prompt_hash": phash,
-                    "kind": _kind(rec),
-                    "n_responses": len(rec.responses),
-                    "preference": rec.preference,
-                    "strength": rec.strength,
-                    "rationale": rec.rationale,
-                    "annotator": rec.annotator,
-                    "campaign": campaign,
-                    "shown": list(rec.shown) if rec.shown is not None else None,
-                    "source": rec.source,
-                    "meta": rec.metadata,
-                    "started_at": tm.started_at if tm else None,
-                    "submitted_at": tm.submitted_at if tm else None,
-                    "duration_ms": tm.duration_ms if tm else None,
-                    "has_timings": tm is not None,
-                    "degenerate": rec.degenerate,
-                    "content_hash": chash,
-                }
+                (
+                    rid_,
+                    phash,
+                    _kind(rec),
+                    len(rec.responses),
+                    rec.preference,
+                    rec.strength,
+                    rec.rationale,
+                    rec.annotator,
+                    campaign,
+                    as_json(list(rec.shown) if rec.shown is not None else None),
+                    rec.source,
+                    as_json(rec.metadata),
+                    tm.started_at if tm else None,
+                    tm.submitted_at if tm else None,
+                    tm.duration_ms if tm else None,
+                    tm is not None,
+                    rec.degenerate,
+                    chash,
+                )
             )
-        for table, rows in (
-            (t.prompts, list(prompts.values())),
-            (t.responses, list(responses.values())),
-            (t.annotators, list(annotators.values())),
-            (t.campaigns, list(campaigns.values())),
-        ):
-            for chunk in _chunks(rows, 5000):
-                conn.execute(self._insert(table), list(chunk))
-        done = 0
-        for chunk in _chunks(jrows, 5000):
-            conn.execute(t.judgments.insert(), list(chunk))
-            done += len(chunk)
+        self._bulk(
+            conn,
+            t.prompts,
+            ("hash", "content", "is_chat"),
+            list(prompts.values()),
+            ignore_conflicts=True,
+        )
+        self._bulk(
+            conn,
+            t.responses,
+            ("hash", "prompt_hash", "text"),
+            list(responses.values()),
+            ignore_conflicts=True,
+        )
+        self._bulk(
+            conn, t.annotators, ("name", "kind"), list(annotators.values()), ignore_conflicts=True
+        )
+        self._bulk(conn, t.campaigns, ("name",), list(campaigns.values()), ignore_conflicts=True)
+        cols = (
+            "id",
+            "prompt_hash",
+            "kind",
+            "n_responses",
+            "preference",
+            "strength",
+            "rationale",
+            "annotator",
+            "campaign",
+            "shown",
+            "source",
+            "meta",
+            "started_at",
+            "submitted_at",
+            "duration_ms",
+            "has_timings",
+            "degenerate",
+            "content_hash",
+        )
+        for i, chunk in enumerate(_chunks(jrows, 10000)):
+            self._bulk(conn, t.judgments, cols, list(chunk))
             if progress is not None:
-                progress(done)
-        for table, rows in ((t.judgment_responses, jrrows), (t.ratings, rrows)):
-            for chunk in _chunks(rows, 10000):
-                conn.execute(table.insert(), list(chunk))
+                progress(min((i + 1) * 10000, len(jrows)))
+        self._bulk(
+            conn,
+            t.judgment_responses,
+            ("judgment_id", "position", "local_id", "response_hash", "model", "rank"),
+            jrrows,
+        )
+        self._bulk(
+            conn, t.ratings, ("judgment_id", "criterion", "local_id", "value", "position"), rrows
+        )
 
     # ---------------------------------------------------------------------------- reading
 
@@ -291,91 +355,115 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(q).scalar_one())
 
-    def iter_records(
-        self, *, campaign: str | None = None, batch_size: int = 2000
-    ) -> Iterator[Judgment]:
-        """Every stored judgment as a canonical record, in insertion order, in batches."""
-        j = t.judgments
+    def iter_dicts(
+        self, *, campaign: str | None = None, batch_size: int = 5000
+    ) -> Iterator[dict[str, Any]]:
+        """Every stored judgment as its canonical JSON object, in insertion order."""
         last = 0
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        cols = (
+            "pk, id, prompt_hash, preference, strength, rationale, annotator, shown, source, "
+            "meta, started_at, submitted_at, duration_ms, has_timings"
+        )
+        where = f" AND campaign = {mark}" if campaign is not None else ""
+        sql = (
+            f"SELECT {cols} FROM judgments WHERE pk > {mark}{where} ORDER BY pk "
+            f"LIMIT {int(batch_size)}"
+        )
         with self.engine.connect() as conn:
             while True:
-                q = sa.select(j).where(j.c.pk > last).order_by(j.c.pk).limit(batch_size)
-                if campaign is not None:
-                    q = q.where(j.c.campaign == campaign)
-                rows = conn.execute(q).all()
+                params = (last, campaign) if campaign is not None else (last,)
+                rows = conn.exec_driver_sql(sql, params).fetchall()
                 if not rows:
                     return
-                last = rows[-1].pk
+                last = rows[-1][0]
                 yield from self._assemble(conn, rows)
+
+    def iter_records(
+        self, *, campaign: str | None = None, batch_size: int = 5000
+    ) -> Iterator[Judgment]:
+        """Every stored judgment as a canonical record, in insertion order, in batches."""
+        for d in self.iter_dicts(campaign=campaign, batch_size=batch_size):
+            yield _construct(d)
 
     def records(self, *, campaign: str | None = None) -> list[Judgment]:
         return list(self.iter_records(campaign=campaign))
 
-    def _assemble(self, conn: Connection, rows: Sequence[Any]) -> list[Judgment]:
-        ids = [r.id for r in rows]
-        jr, rs, rt, pr = t.judgment_responses, t.responses, t.ratings, t.prompts
-        resp: dict[str, list[Any]] = {i: [] for i in ids}
-        q = (
-            sa.select(jr.c.judgment_id, jr.c.local_id, jr.c.model, jr.c.rank, rs.c.text)
-            .join(rs, rs.c.hash == jr.c.response_hash)
-            .where(jr.c.judgment_id.in_(ids))
-            .order_by(jr.c.judgment_id, jr.c.position)
+    def _assemble(self, conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+        loads: Callable[[Any], Any] = (
+            (lambda v: None if v is None else json.loads(v))
+            if self.dialect == "sqlite"
+            else (lambda v: v)
         )
-        for r in conn.execute(q):
-            resp[r.judgment_id].append(r)
-        rats: dict[str, list[Any]] = {}
-        q = sa.select(rt).where(rt.c.judgment_id.in_(ids)).order_by(rt.c.judgment_id, rt.c.position)
-        for r in conn.execute(q):
-            rats.setdefault(r.judgment_id, []).append(r)
-        hashes = list({r.prompt_hash for r in rows})
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        lo, hi = rows[0][0], rows[-1][0]
+        # One range join per child table instead of an IN list: the batch is a pk range.
+        rng = f"j.pk >= {mark} AND j.pk <= {mark}"
+        resp: dict[str, list[Any]] = {}
+        for jid, local, model, rank, text in conn.exec_driver_sql(
+            "SELECT jr.judgment_id, jr.local_id, jr.model, jr.rank, r.text "
+            "FROM judgments j JOIN judgment_responses jr ON jr.judgment_id = j.id "
+            f"JOIN responses r ON r.hash = jr.response_hash WHERE {rng} "
+            "ORDER BY j.pk, jr.position",
+            (lo, hi),
+        ):
+            resp.setdefault(jid, []).append((local, model, rank, text))
+        rats: dict[str, dict[str, dict[str, int]]] = {}
+        for jid, criterion, local, value in conn.exec_driver_sql(
+            "SELECT rt.judgment_id, rt.criterion, rt.local_id, rt.value "
+            f"FROM judgments j JOIN ratings rt ON rt.judgment_id = j.id WHERE {rng} "
+            "ORDER BY j.pk, rt.position",
+            (lo, hi),
+        ):
+            rats.setdefault(jid, {}).setdefault(criterion, {})[local] = value
         prompts = {
-            p.hash: p.content
-            for p in conn.execute(sa.select(pr.c.hash, pr.c.content).where(pr.c.hash.in_(hashes)))
+            h: loads(c)
+            for h, c in conn.exec_driver_sql(
+                "SELECT p.hash, p.content FROM prompts p WHERE p.hash IN "
+                f"(SELECT j.prompt_hash FROM judgments j WHERE {rng})",
+                (lo, hi),
+            )
         }
         out = []
-        for row in rows:
-            content = prompts[row.prompt_hash]
-            prompt = (
-                content
-                if isinstance(content, str)
-                else [Message.model_construct(role=m["role"], content=m["content"]) for m in content]
-            )
-            rlist = resp[row.id]
-            ranked = [x for x in rlist if x.rank is not None]
-            ratings = None
-            if row.id in rats:
-                ratings = {}
-                for x in rats[row.id]:
-                    ratings.setdefault(x.criterion, {})[x.local_id] = x.value
-            timings = None
-            if row.has_timings:
-                timings = Timings.model_construct(
-                    started_at=row.started_at,
-                    submitted_at=row.submitted_at,
-                    duration_ms=_num(row.duration_ms),
-                )
-            out.append(
-                Judgment.model_construct(
-                    id=row.id,
-                    prompt=prompt,
-                    responses=[
-                        Response.model_construct(id=x.local_id, text=x.text, model=x.model)
-                        for x in rlist
-                    ],
-                    preference=row.preference,
-                    ranking=[x.local_id for x in sorted(ranked, key=lambda x: x.rank)]
-                    if ranked
-                    else None,
-                    strength=_num(row.strength),
-                    ratings=ratings,
-                    rationale=row.rationale,
-                    annotator=row.annotator,
-                    shown=row.shown,
-                    source=row.source,
-                    metadata=row.meta,
-                    timings=timings,
-                )
-            )
+        for (
+            _pk,
+            jid,
+            phash,
+            pref,
+            strength,
+            rationale,
+            annotator,
+            shown,
+            source,
+            meta,
+            started,
+            submitted,
+            duration,
+            has_timings,
+        ) in rows:
+            rlist = resp[jid]
+            ranked = sorted((x for x in rlist if x[2] is not None), key=lambda x: x[2])
+            d: dict[str, Any] = {
+                "id": jid,
+                "prompt": prompts[phash],
+                "responses": [{"id": x[0], "text": x[3], "model": x[1]} for x in rlist],
+                "preference": pref,
+                "ranking": [x[0] for x in ranked] if ranked else None,
+                "strength": _num(strength),
+                "ratings": rats.get(jid),
+                "rationale": rationale,
+                "annotator": annotator,
+                "shown": loads(shown),
+                "source": source,
+                "metadata": loads(meta),
+            }
+            if has_timings:
+                d["timings"] = {
+                    "started_at": started,
+                    "submitted_at": submitted,
+                    "duration_ms": _num(duration),
+                }
+            out.append(d)
         return out
 
     def stats(self, *, campaign: str | None = None) -> dict[str, Any]:

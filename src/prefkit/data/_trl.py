@@ -20,8 +20,8 @@ from prefkit.errors import ConversionError, RecordError
 
 __all__ = [
     "ConversionReport",
-    "TiePolicy",
     "RankingPolicy",
+    "TiePolicy",
     "judgment_from_trl",
     "judgment_from_trl_unpaired",
     "to_trl_pairs",
@@ -66,7 +66,8 @@ def _messages(value: Any, column: str) -> list[dict[str, Any]] | None:
     if isinstance(value, str):
         return None
     raise RecordError(
-        f"expected a string or a list of {{'role', 'content'}} messages, got {type(value).__name__}",
+        "expected a string or a list of {'role', 'content'} messages, "
+        f"got {type(value).__name__}",
         field=column,
     )
 
@@ -89,7 +90,7 @@ def _common_prefix(a: Any, b: Any) -> int:
     # trailing space stays with the completion.
     n = min(len(a), len(b))
     idx = next((i for i in range(n) if a[i] != b[i]), n)
-    if isinstance(a, str) and 0 < idx and a[idx - 1] == " ":
+    if isinstance(a, str) and idx > 0 and a[idx - 1] == " ":
         idx -= 1
     return idx
 
