@@ -159,6 +159,12 @@ def _looks_like_csv(path: Path) -> bool:
 # rows
 
 
+class _Line(str):
+    """A raw JSON line, parsed lazily: canonical records validate straight from the text."""
+
+    __slots__ = ()
+
+
 def _json_rows(path: Path) -> Iterator[tuple[int, Any]]:
     with _open_text(path) as fh:
         lineno = 0
@@ -172,12 +178,7 @@ def _json_rows(path: Path) -> Iterator[tuple[int, Any]]:
             lineno += 1
             if not line.strip():
                 continue
-            try:
-                yield lineno, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield lineno, RecordError(f"invalid JSON: {exc.msg} (column {exc.colno})")
-            except RecursionError:
-                yield lineno, RecordError("invalid JSON: nested too deeply")
+            yield lineno, _Line(line)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Any]]:
@@ -303,6 +304,21 @@ def _convert_rows(
         try:
             if isinstance(row, RecordError):
                 raise row
+            if isinstance(row, _Line):
+                if kind_of_file == "prefkit":
+                    # Fast path: pydantic parses and validates the JSON text in one pass; any
+                    # failure goes the slow way below for the precise error message.
+                    try:
+                        result.records.append(Judgment.model_validate_json(row))
+                        if progress is not None:
+                            progress(lineno)
+                        continue
+                    except ValueError:
+                        pass
+                try:
+                    row = json.loads(row)
+                except json.JSONDecodeError as exc:
+                    raise RecordError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
             if not isinstance(row, dict):
                 raise RecordError(f"expected a JSON object, got {type(row).__name__}")
             if convert is None:
