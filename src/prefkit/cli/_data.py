@@ -69,13 +69,8 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 
 def init(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Create the store (or upgrade its schema) and print where it is."""
-    from prefkit.data._store import migrate  # noqa: F401  (open_store migrates)
-
-    with open_store(db) as store:
-        import sqlalchemy as sa
-
-        with store.engine.connect() as conn:
-            rev = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+    with open_store(db) as store, store.engine.connect() as conn:
+        rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
         if as_json:
             print_json({"database": store.safe_url, "revision": rev})
         else:
