@@ -15,7 +15,6 @@ JSON output (``--json``), one object per command:
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +33,7 @@ from prefkit.cli._common import DbOption, JsonOption, console, console_err, prin
 from prefkit.data import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
-    load_records,
+    import_sources,
     open_store,
     sample_paths,
     write_records,
@@ -118,25 +117,20 @@ def import_(
         sources += sample_paths()
     if not sources:
         raise PrefkitError("nothing to import: give a PATH or --sample")
-    results = []
-    with _progress(not as_json) as bar:
-        for path in sources:
-            task = bar.add_task(f"reading {path.name}", total=None)
-            res = load_records(
-                path,
-                fmt,
-                skip_invalid=skip_invalid,
-                split=split,
-                squality_mode=squality_mode,
-                progress=partial(_advance, bar, task),
-            )
-            results.append(res)
-        records = [r for res in results for r in res.records]
-        invalid = [e for res in results for e in res.invalid]
-        task = bar.add_task("writing", total=len(records))
-        with open_store(db) as store:
-            added = store.add_records(records, progress=lambda n: bar.update(task, completed=n))
-            where = store.safe_url
+    with _progress(not as_json) as bar, open_store(db) as store:
+        task = bar.add_task("importing", total=None)
+        results, added = import_sources(
+            store,
+            sources,
+            fmt,
+            skip_invalid=skip_invalid,
+            split=split,
+            squality_mode=squality_mode,
+            progress=lambda n: bar.update(task, completed=n),
+        )
+        where = store.safe_url
+    n_records = sum(res.n_records for res in results)
+    invalid = [e for res in results for e in res.invalid]
     if report is not None and invalid:
         with report.open("w", encoding="utf-8") as fh:
             for err in invalid:
@@ -150,12 +144,12 @@ def import_(
                         "path": res.path,
                         "format": res.format,
                         "rows": res.rows,
-                        "records": len(res.records),
+                        "records": res.n_records,
                         "invalid": len(res.invalid),
                     }
                     for res in results
                 ],
-                "records": len(records),
+                "records": n_records,
                 **added.to_dict(),
                 "invalid": [_error_dict(e) for e in invalid],
             }
@@ -163,7 +157,7 @@ def import_(
         return
     for res in results:
         console.print(
-            f"{res.path}: {res.format}, {res.rows} rows → {len(res.records)} records"
+            f"{res.path}: {res.format}, {res.rows} rows → {res.n_records} records"
             + (f", {len(res.invalid)} invalid rows skipped" if res.invalid else ""),
             highlight=False,
         )

@@ -1,5 +1,6 @@
 """Judgment records, the store, and importers/exporters for every supported format."""
 
+from prefkit.data._bulk import import_sources
 from prefkit.data._io import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -29,6 +30,7 @@ __all__ = [
     "Timings",
     "default_url",
     "detect_format",
+    "import_sources",
     "judgment_from_dict",
     "load_records",
     "open_store",

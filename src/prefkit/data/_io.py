@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from prefkit._json import dumps
+from prefkit._perf import paused_gc
 from prefkit.data._records import Judgment, judgment_from_dict
 from prefkit.data._sources import (
     hh_subset,
@@ -63,6 +65,11 @@ class ReadResult:
     path: str | None = None
     invalid: list[RecordError] = field(default_factory=list)
     rows: int = 0
+    streamed: int | None = None  # records streamed straight to the store (not kept in ``records``)
+
+    @property
+    def n_records(self) -> int:
+        return self.streamed if self.streamed is not None else len(self.records)
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,8 +289,57 @@ def _convert_rows(
     squality_mode: str,
     progress: Callable[[int], None] | None = None,
 ) -> ReadResult:
-    where = str(path) if path is not None else None
-    result = ReadResult(records=[], format=fmt, path=where)
+    with paused_gc():
+        return _convert_rows_gc(
+            rows,
+            fmt,
+            path,
+            skip_invalid=skip_invalid,
+            squality_mode=squality_mode,
+            progress=progress,
+        )
+
+
+def _convert_rows_gc(
+    rows: Iterable[tuple[int, Any]],
+    fmt: str,
+    path: Path | None,
+    *,
+    skip_invalid: bool,
+    squality_mode: str,
+    progress: Callable[[int], None] | None = None,
+) -> ReadResult:
+    result = ReadResult(records=[], format=fmt, path=str(path) if path is not None else None)
+    result.records.extend(
+        convert_iter(
+            rows,
+            fmt,
+            path,
+            result,
+            skip_invalid=skip_invalid,
+            squality_mode=squality_mode,
+            progress=progress,
+        )
+    )
+    assign_ids(result, skip_invalid=skip_invalid)
+    return result
+
+
+def convert_iter(
+    rows: Iterable[tuple[int, Any]],
+    fmt: str,
+    path: Path | None,
+    result: ReadResult,
+    *,
+    skip_invalid: bool,
+    squality_mode: str,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Judgment]:
+    """Records from numbered rows, one at a time; counts rows and bad rows into ``result``.
+
+    Ids are not assigned here (see ``assign_ids`` and ``StreamIds``).
+    """
+    where = result.path
     convert: Callable[[Any], list[Judgment]] | None = None
     kind_of_file: str | None = None
     lineno = 0
@@ -309,12 +365,14 @@ def _convert_rows(
                     # Fast path: pydantic parses and validates the JSON text in one pass; any
                     # failure goes the slow way below for the precise error message.
                     try:
-                        result.records.append(Judgment.model_validate_json(row))
+                        rec = Judgment.model_validate_json(row)
+                    except ValueError:
+                        pass
+                    else:
+                        yield rec
                         if progress is not None:
                             progress(lineno)
                         continue
-                    except ValueError:
-                        pass
                 try:
                     row = json.loads(row)
                 except json.JSONDecodeError as exc:
@@ -331,7 +389,7 @@ def _convert_rows(
                         "or --format auto"
                     )
                 convert = _converter(kind_of_file, path, squality_mode)
-            result.records.extend(convert(row))
+            converted = convert(row)
         except RecordError as exc:
             err = exc.located(where, lineno)
             if not skip_invalid:
@@ -342,10 +400,10 @@ def _convert_rows(
             if not skip_invalid:
                 raise err from None
             result.invalid.append(err)
+        else:
+            yield from converted
         if progress is not None:
             progress(lineno)
-    assign_ids(result, skip_invalid=skip_invalid)
-    return result
 
 
 def assign_ids(result: ReadResult, *, skip_invalid: bool = False) -> None:
@@ -385,6 +443,51 @@ def assign_ids(result: ReadResult, *, skip_invalid: bool = False) -> None:
             seen[new_id] = i
             out[i] = rec.with_id(new_id)
     result.records = out
+
+
+class StreamIds:
+    """``assign_ids`` for a stream, one record at a time in file order.
+
+    The one difference from ``assign_ids``: a record without id gets its content id as soon as it
+    is read, so an explicit id further down the file that equals it is reported as a duplicate
+    (``assign_ids``, which sees the whole file first, would number the record without id instead).
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.seen: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.index = 0
+
+    def __call__(self, rec: Judgment) -> Judgment:
+        i = self.index
+        self.index += 1
+        if rec.id is not None:
+            if rec.id in self.seen:
+                raise RecordError(
+                    f"duplicate id {rec.id!r} (also record {self.seen[rec.id] + 1} of this file); "
+                    "ids must be unique",
+                    path=self.path,
+                    field="id",
+                )
+            self.seen[rec.id] = i
+            return rec
+        base = "j-" + rec.content_hash()[:16]
+        n = self.counts.get(base, 0) + 1
+        new_id = base if n == 1 else f"{base}-{n}"
+        while new_id in self.seen:
+            n += 1
+            new_id = f"{base}-{n}"
+        self.counts[base] = n
+        self.seen[new_id] = i
+        return rec.with_id(new_id)
+
+
+def line_rows(path: Path, fmt: str) -> Iterable[tuple[int, Any]] | None:
+    """The numbered rows of a JSON-lines file, or None for formats read whole (CSV, Parquet, HF)."""
+    if fmt in ("csv", "parquet", "hf") or path.is_dir():
+        return None
+    return _json_rows(path)
 
 
 def load_records(
@@ -527,7 +630,15 @@ def write_records(
         )
         ds.save_to_disk(str(out))
         return report
-    rows = _rows_for(records, format, ties, from_ranking, report)
+    with paused_gc():
+        return _write_rows(
+            _rows_for(records, format, ties, from_ranking, report), out, format, report
+        )
+
+
+def _write_rows(
+    rows: list[dict[str, Any]], out: Path, format: str, report: ConversionReport
+) -> ConversionReport:
     if format == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -545,8 +656,7 @@ def write_records(
             writer.writeheader()
             writer.writerows(rows)
         else:
-            dumps = json.dumps
             for row in rows:
-                fh.write(dumps(row, ensure_ascii=False, separators=(", ", ": ")))
+                fh.write(dumps(row))
                 fh.write("\n")
     return report

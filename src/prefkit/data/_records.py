@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from prefkit._json import canonical
 from prefkit.errors import RecordError
 
 __all__ = [
@@ -251,8 +252,7 @@ class Judgment(BaseModel):
         """A stable digest of everything but ``id``: same content, same hash."""
         body = self.to_dict()
         body.pop("id")
-        raw = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return hashlib.sha256(canonical(body)).hexdigest()
 
     def with_id(self, new_id: str) -> Judgment:
         return self.model_copy(update={"id": new_id})

@@ -7,9 +7,8 @@ Adding records is all-or-nothing: one transaction, nothing written if any record
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from prefkit._json import dumps, loads
+from prefkit._perf import paused_gc
 from prefkit.data import _schema as t
 from prefkit.data._records import Judgment, Message, Response, Timings
 from prefkit.errors import StoreError
@@ -46,6 +47,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")  # a committed judgment survives a crash
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk index inserts stay in memory
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 
@@ -138,6 +141,162 @@ def _construct(d: dict[str, Any]) -> Judgment:
     )
 
 
+_WRITE_CHUNK = 5000
+_PROMPT_COLS = ("hash", "content", "is_chat")
+_RESPONSE_COLS = ("hash", "prompt_hash", "text")
+_JUDGMENT_COLS = (
+    "id",
+    "prompt_hash",
+    "kind",
+    "n_responses",
+    "preference",
+    "strength",
+    "rationale",
+    "annotator",
+    "campaign",
+    "shown",
+    "source",
+    "meta",
+    "started_at",
+    "submitted_at",
+    "duration_ms",
+    "has_timings",
+    "degenerate",
+    "content_hash",
+)
+_JR_COLS = ("judgment_id", "position", "local_id", "response_hash", "model", "rank")
+_RATING_COLS = ("judgment_id", "criterion", "local_id", "value", "position")
+
+
+def _text_json(value: Any) -> str | None:
+    return None if value is None else dumps(value)
+
+
+@dataclass
+class _Batch:
+    """The rows of one chunk of records, for each table (parents first)."""
+
+    n: int
+    prompts: list[tuple[Any, ...]]
+    responses: list[tuple[Any, ...]]
+    annotators: list[tuple[Any, ...]]
+    campaigns: list[tuple[Any, ...]]
+    judgments: list[tuple[Any, ...]]
+    judgment_responses: list[tuple[Any, ...]]
+    ratings: list[tuple[Any, ...]]
+
+    def without(self, ids: Container[str]) -> _Batch:
+        """This batch less the judgments in ``ids`` (parents are inserted if missing anyway)."""
+        return _Batch(
+            self.n,
+            self.prompts,
+            self.responses,
+            self.annotators,
+            self.campaigns,
+            [r for r in self.judgments if r[0] not in ids],
+            [r for r in self.judgment_responses if r[0] not in ids],
+            [r for r in self.ratings if r[0] not in ids],
+        )
+
+
+def _pg_json(b: _Batch) -> _Batch:
+    # Planned batches hold JSON as text; psycopg must send it typed as JSON.
+    from psycopg.types.json import Json
+
+    def js(v: str | None) -> Any:
+        return None if v is None else Json(v, dumps=_identity)
+
+    return _Batch(
+        b.n,
+        [(h, js(c), chat) for h, c, chat in b.prompts],
+        b.responses,
+        b.annotators,
+        b.campaigns,
+        [(*r[:9], js(r[9]), r[10], js(r[11]), *r[12:]) for r in b.judgments],
+        b.judgment_responses,
+        b.ratings,
+    )
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+class _Planner:
+    """Turns records into table rows; remembers the parents it emitted so each goes in once."""
+
+    def __init__(self) -> None:
+        self.prompt_keys: dict[str, str] = {}  # text prompt -> hash
+        self.prompts: set[str] = set()
+        self.responses: set[str] = set()
+        self.annotators: set[str] = set()
+        self.campaigns: set[str] = set()
+
+    def plan(self, recs: Sequence[Judgment]) -> _Batch:
+        as_json = _text_json
+        b = _Batch(len(recs), [], [], [], [], [], [], [])
+        for rec in recs:
+            if isinstance(rec.prompt, str):
+                prompt: Any = rec.prompt
+                phash = self.prompt_keys.get(prompt)
+                if phash is None:
+                    phash = self.prompt_keys[prompt] = _digest(dumps(prompt))
+            else:
+                prompt = [{"role": m.role, "content": m.content} for m in rec.prompt]
+                phash = _digest(dumps(prompt))
+            if phash not in self.prompts:
+                self.prompts.add(phash)
+                b.prompts.append((phash, as_json(prompt), not isinstance(prompt, str)))
+            rank = {rid: i for i, rid in enumerate(rec.ranking)} if rec.ranking else {}
+            rid_ = rec.id
+            for pos, resp in enumerate(rec.responses):
+                rhash = _digest(phash + "\x00" + resp.text)
+                if rhash not in self.responses:
+                    self.responses.add(rhash)
+                    b.responses.append((rhash, phash, resp.text))
+                b.judgment_responses.append(
+                    (rid_, pos, resp.id, rhash, resp.model, rank.get(resp.id))
+                )
+            if rec.ratings:
+                pos = 0
+                for criterion, by_id in rec.ratings.items():
+                    for local, value in by_id.items():
+                        b.ratings.append((rid_, criterion, local, value, pos))
+                        pos += 1
+            if rec.annotator is not None and rec.annotator not in self.annotators:
+                self.annotators.add(rec.annotator)
+                b.annotators.append((rec.annotator, rec.source))
+            campaign = rec.metadata.get("campaign")
+            campaign = campaign if isinstance(campaign, str) and campaign else None
+            if campaign is not None and campaign not in self.campaigns:
+                self.campaigns.add(campaign)
+                b.campaigns.append((campaign,))
+            tm = rec.timings
+            b.judgments.append(
+                (
+                    rid_,
+                    phash,
+                    _kind(rec),
+                    len(rec.responses),
+                    rec.preference,
+                    rec.strength,
+                    rec.rationale,
+                    rec.annotator,
+                    campaign,
+                    as_json(list(rec.shown) if rec.shown is not None else None),
+                    rec.source,
+                    as_json(rec.metadata),
+                    tm.started_at if tm else None,
+                    tm.submitted_at if tm else None,
+                    tm.duration_ms if tm else None,
+                    tm is not None,
+                    rec.degenerate,
+                    rec.content_hash(),
+                )
+            )
+        return b
+
+
 class Store:
     """A judgment store on one database. Use :func:`open_store` to get one."""
 
@@ -160,6 +319,12 @@ class Store:
         twice is harmless); the same id with different content raises :class:`StoreError`.
         Records without an id get their content id (see ``assign_ids``).
         """
+        with paused_gc():
+            return self._add_records(records, progress)
+
+    def _add_records(
+        self, records: Iterable[Judgment], progress: Callable[[int], None] | None
+    ) -> AddResult:
         recs = list(records)
         missing = [i for i, r in enumerate(recs) if r.id is None]
         for i in missing:
@@ -168,11 +333,10 @@ class Store:
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise StoreError(f"record id {dup!r} appears twice in one batch; ids must be unique")
-        hashes = [r.content_hash() for r in recs]
         with self.engine.begin() as conn:
             existing = self._existing(conn, ids)
             conflicts = [
-                i for i, h in zip(ids, hashes, strict=True) if i in existing and existing[i] != h
+                r.id for r in recs if r.id in existing and existing[r.id] != r.content_hash()
             ]
             if conflicts:
                 raise StoreError(
@@ -180,7 +344,7 @@ class Store:
                     f"{conflicts[0]!r}; nothing was written. Give the new records other ids, or "
                     "remove the old ones first"
                 )
-            new = [(r, h) for r, h in zip(recs, hashes, strict=True) if r.id not in existing]
+            new = [r for r in recs if r.id not in existing] if existing else recs
             self._write(conn, new, progress)
         return AddResult(added=len(new), skipped=len(recs) - len(new))
 
@@ -214,137 +378,72 @@ class Store:
         for chunk in _chunks(rows, 10000):
             conn.exec_driver_sql(sql, list(chunk))
 
-    def _json(self) -> Callable[[Any], Any]:
-        if self.dialect == "postgresql":
-            from psycopg.types.json import Json
-
-            return lambda v: None if v is None else Json(v)
-        dumps = json.dumps
-        return lambda v: None if v is None else dumps(v, ensure_ascii=False)
-
     def _write(
         self,
         conn: Connection,
-        new: list[tuple[Judgment, str]],
+        new: list[Judgment],
         progress: Callable[[int], None] | None,
     ) -> None:
-        prompts: dict[str, tuple[Any, ...]] = {}
-        responses: dict[str, tuple[Any, ...]] = {}
-        annotators: dict[str, tuple[Any, ...]] = {}
-        campaigns: dict[str, tuple[Any, ...]] = {}
-        jrows: list[tuple[Any, ...]] = []
-        jrrows: list[tuple[Any, ...]] = []
-        rrows: list[tuple[Any, ...]] = []
-        dumps = json.dumps
-        as_json = self._json()
-        prompt_keys: dict[Any, str] = {}
-        for rec, chash in new:
-            if isinstance(rec.prompt, str):
-                prompt: Any = rec.prompt
-                key: Any = rec.prompt
-            else:
-                prompt = [{"role": m.role, "content": m.content} for m in rec.prompt]
-                key = None
-            phash = prompt_keys.get(key) if key is not None else None
-            if phash is None:
-                phash = _digest(dumps(prompt, ensure_ascii=False))
-                if key is not None:
-                    prompt_keys[key] = phash
-            if phash not in prompts:
-                prompts[phash] = (phash, as_json(prompt), not isinstance(prompt, str))
-            rank = {rid: i for i, rid in enumerate(rec.ranking)} if rec.ranking else {}
-            rid_ = rec.id
-            for pos, resp in enumerate(rec.responses):
-                rhash = _digest(phash + "\x00" + resp.text)
-                if rhash not in responses:
-                    responses[rhash] = (rhash, phash, resp.text)
-                jrrows.append((rid_, pos, resp.id, rhash, resp.model, rank.get(resp.id)))
-            if rec.ratings:
-                pos = 0
-                for criterion, by_id in rec.ratings.items():
-                    for local, value in by_id.items():
-                        rrows.append((rid_, criterion, local, value, pos))
-                        pos += 1
-            if rec.annotator is not None and rec.annotator not in annotators:
-                annotators[rec.annotator] = (rec.annotator, rec.source)
-            campaign = rec.metadata.get("campaign")
-            campaign = campaign if isinstance(campaign, str) and campaign else None
-            if campaign is not None and campaign not in campaigns:
-                campaigns[campaign] = (campaign,)
-            tm = rec.timings
-            jrows.append(
-                (
-                    rid_,
-                    phash,
-                    _kind(rec),
-                    len(rec.responses),
-                    rec.preference,
-                    rec.strength,
-                    rec.rationale,
-                    rec.annotator,
-                    campaign,
-                    as_json(list(rec.shown) if rec.shown is not None else None),
-                    rec.source,
-                    as_json(rec.metadata),
-                    tm.started_at if tm else None,
-                    tm.submitted_at if tm else None,
-                    tm.duration_ms if tm else None,
-                    tm is not None,
-                    rec.degenerate,
-                    chash,
-                )
-            )
-        self._bulk(
-            conn,
-            t.prompts,
-            ("hash", "content", "is_chat"),
-            list(prompts.values()),
-            ignore_conflicts=True,
-        )
-        self._bulk(
-            conn,
-            t.responses,
-            ("hash", "prompt_hash", "text"),
-            list(responses.values()),
-            ignore_conflicts=True,
-        )
-        self._bulk(
-            conn, t.annotators, ("name", "kind"), list(annotators.values()), ignore_conflicts=True
-        )
-        self._bulk(conn, t.campaigns, ("name",), list(campaigns.values()), ignore_conflicts=True)
-        cols = (
-            "id",
-            "prompt_hash",
-            "kind",
-            "n_responses",
-            "preference",
-            "strength",
-            "rationale",
-            "annotator",
-            "campaign",
-            "shown",
-            "source",
-            "meta",
-            "started_at",
-            "submitted_at",
-            "duration_ms",
-            "has_timings",
-            "degenerate",
-            "content_hash",
-        )
-        for i, chunk in enumerate(_chunks(jrows, 10000)):
-            self._bulk(conn, t.judgments, cols, list(chunk))
+        planner = _Planner()
+        done = 0
+        for chunk in _chunks(new, _WRITE_CHUNK):
+            batch = planner.plan(chunk)
+            self._insert(conn, batch)
+            done += batch.n
             if progress is not None:
-                progress(min((i + 1) * 10000, len(jrows)))
-        self._bulk(
-            conn,
-            t.judgment_responses,
-            ("judgment_id", "position", "local_id", "response_hash", "model", "rank"),
-            jrrows,
-        )
-        self._bulk(
-            conn, t.ratings, ("judgment_id", "criterion", "local_id", "value", "position"), rrows
-        )
+                progress(done)
+
+    def add_batches(
+        self,
+        batches: Iterable[_Batch],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> AddResult:
+        """Insert planned row batches (see ``prefkit.data._bulk``) in one transaction.
+
+        The same rules as :meth:`add_records`, checked batch by batch: an id seen twice or stored
+        with other content raises :class:`StoreError` and rolls everything back.
+        """
+        added = skipped = 0
+        seen: set[str] = set()
+        with paused_gc(), self.engine.begin() as conn:
+            for b in batches:
+                ids = [row[0] for row in b.judgments]
+                dup = next((i for i in ids if i in seen), None)
+                if dup is not None:
+                    raise StoreError(
+                        f"record id {dup!r} appears twice in one import; ids must be unique"
+                    )
+                seen.update(ids)
+                existing = self._existing(conn, ids)
+                if existing:
+                    conflicts = [
+                        r[0] for r in b.judgments if r[0] in existing and existing[r[0]] != r[-1]
+                    ]
+                    if conflicts:
+                        raise StoreError(
+                            f"record id {conflicts[0]!r} is already stored with different "
+                            "content; nothing was written. Give the new records other ids, or "
+                            "remove the old ones first"
+                        )
+                    b = b.without(existing)
+                self._insert(conn, b)
+                added += len(b.judgments)
+                skipped += len(ids) - len(b.judgments)
+                if progress is not None:
+                    progress(added + skipped)
+        return AddResult(added=added, skipped=skipped)
+
+    def _insert(self, conn: Connection, b: _Batch) -> None:
+        if self.dialect == "postgresql":
+            b = _pg_json(b)
+        self._bulk(conn, t.prompts, _PROMPT_COLS, b.prompts, ignore_conflicts=True)
+        self._bulk(conn, t.responses, _RESPONSE_COLS, b.responses, ignore_conflicts=True)
+        self._bulk(conn, t.annotators, ("name", "kind"), b.annotators, ignore_conflicts=True)
+        self._bulk(conn, t.campaigns, ("name",), b.campaigns, ignore_conflicts=True)
+        self._bulk(conn, t.judgments, _JUDGMENT_COLS, b.judgments)
+        self._bulk(conn, t.judgment_responses, _JR_COLS, b.judgment_responses)
+        self._bulk(conn, t.ratings, _RATING_COLS, b.ratings)
 
     # ---------------------------------------------------------------------------- reading
 
@@ -377,7 +476,9 @@ class Store:
                 if not rows:
                     return
                 last = rows[-1][0]
-                yield from self._assemble(conn, rows)
+                with paused_gc():
+                    batch = self._assemble(conn, rows)
+                yield from batch
 
     def iter_records(
         self, *, campaign: str | None = None, batch_size: int = 5000
@@ -390,8 +491,8 @@ class Store:
         return list(self.iter_records(campaign=campaign))
 
     def _assemble(self, conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
-        loads: Callable[[Any], Any] = (
-            (lambda v: None if v is None else json.loads(v))
+        decode: Callable[[Any], Any] = (
+            (lambda v: None if v is None else loads(v))
             if self.dialect == "sqlite"
             else (lambda v: v)
         )
@@ -406,7 +507,7 @@ class Store:
             f"JOIN responses r ON r.hash = jr.response_hash WHERE {rng} "
             "ORDER BY j.pk, jr.position",
             (lo, hi),
-        ):
+        ).fetchall():  # fetchall: SQLAlchemy's per-row fetchone costs more than the query
             resp.setdefault(jid, []).append((local, model, rank, text))
         rats: dict[str, dict[str, dict[str, int]]] = {}
         for jid, criterion, local, value in conn.exec_driver_sql(
@@ -414,15 +515,15 @@ class Store:
             f"FROM judgments j JOIN ratings rt ON rt.judgment_id = j.id WHERE {rng} "
             "ORDER BY j.pk, rt.position",
             (lo, hi),
-        ):
+        ).fetchall():
             rats.setdefault(jid, {}).setdefault(criterion, {})[local] = value
         prompts = {
-            h: loads(c)
+            h: decode(c)
             for h, c in conn.exec_driver_sql(
                 "SELECT p.hash, p.content FROM prompts p WHERE p.hash IN "
                 f"(SELECT j.prompt_hash FROM judgments j WHERE {rng})",
                 (lo, hi),
-            )
+            ).fetchall()
         }
         out = []
         for (
@@ -453,9 +554,9 @@ class Store:
                 "ratings": rats.get(jid),
                 "rationale": rationale,
                 "annotator": annotator,
-                "shown": loads(shown),
+                "shown": decode(shown),
                 "source": source,
-                "metadata": loads(meta),
+                "metadata": decode(meta),
             }
             if has_timings:
                 d["timings"] = {
