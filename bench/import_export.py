@@ -85,6 +85,8 @@ def main() -> None:
     url = args.db_url or f"sqlite:///{tmp / 'bench.db'}"
     store = open_store(url)
     engine = store.engine
+    if store.count():
+        raise SystemExit(f"{store.safe_url} already holds judgments; give an empty database")
 
     def prefkit_import() -> None:
         import_sources(store, [src])

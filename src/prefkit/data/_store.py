@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -70,7 +71,15 @@ def _create_engine(url: str) -> Engine:
         engine = sa.create_engine(sa_url)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(sa_url, pool_pre_ping=True)
+    engine = sa.create_engine(sa_url, pool_pre_ping=True)
+    sa.event.listen(engine, "connect", _pg_setup)
+    return engine
+
+
+def _pg_setup(dbapi_conn: Any, _record: Any) -> None:
+    from psycopg.types.json import set_json_loads
+
+    set_json_loads(orjson.loads, dbapi_conn)  # JSON columns parse 3x faster than with json
 
 
 def migrate(engine: Engine) -> None:
@@ -142,6 +151,7 @@ def _construct(d: dict[str, Any]) -> Judgment:
 
 
 _WRITE_CHUNK = 5000
+_ANALYZE_AFTER = 10_000  # judgments added in one import
 _PROMPT_COLS = ("hash", "content", "is_chat")
 _RESPONSE_COLS = ("hash", "prompt_hash", "text")
 _JUDGMENT_COLS = (
@@ -197,29 +207,6 @@ class _Batch:
             [r for r in self.judgment_responses if r[0] not in ids],
             [r for r in self.ratings if r[0] not in ids],
         )
-
-
-def _pg_json(b: _Batch) -> _Batch:
-    # Planned batches hold JSON as text; psycopg must send it typed as JSON.
-    from psycopg.types.json import Json
-
-    def js(v: str | None) -> Any:
-        return None if v is None else Json(v, dumps=_identity)
-
-    return _Batch(
-        b.n,
-        [(h, js(c), chat) for h, c, chat in b.prompts],
-        b.responses,
-        b.annotators,
-        b.campaigns,
-        [(*r[:9], js(r[9]), r[10], js(r[11]), *r[12:]) for r in b.judgments],
-        b.judgment_responses,
-        b.ratings,
-    )
-
-
-def _identity(text: str) -> str:
-    return text
 
 
 class _Planner:
@@ -334,6 +321,7 @@ class Store:
             dup = next(i for i in ids if ids.count(i) > 1)
             raise StoreError(f"record id {dup!r} appears twice in one batch; ids must be unique")
         with self.engine.begin() as conn:
+            self._bulk_session(conn)
             existing = self._existing(conn, ids)
             conflicts = [
                 r.id for r in recs if r.id in existing and existing[r.id] != r.content_hash()
@@ -346,7 +334,15 @@ class Store:
                 )
             new = [r for r in recs if r.id not in existing] if existing else recs
             self._write(conn, new, progress)
+        self._analyze_after(len(new))
         return AddResult(added=len(new), skipped=len(recs) - len(new))
+
+    def _bulk_session(self, conn: Connection) -> None:
+        if self.dialect == "postgresql":
+            # The id lookups between batches must use the unique index. Statistics taken while
+            # the table was small make the planner scan the whole table instead, once per 500
+            # ids: 100k records took 89 s in those lookups alone. This transaction only.
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
 
     def _existing(self, conn: Connection, ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -365,18 +361,61 @@ class Store:
         *,
         ignore_conflicts: bool = False,
     ) -> None:
-        # Plain DBAPI executemany with positional tuples: SQLAlchemy's per-row parameter
-        # processing costs more than SQLite's own insert work at this volume.
+        # SQLite: plain DBAPI executemany with positional tuples (SQLAlchemy's per-row parameter
+        # processing costs more than SQLite's own insert work at this volume). PostgreSQL: COPY,
+        # through a temporary table where duplicates must be skipped (COPY has no ON CONFLICT).
         if not rows:
             return
-        mark = "?" if self.dialect == "sqlite" else "%s"
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
-        )
+        names = ", ".join(cols)
+        if self.dialect == "postgresql":
+            self._copy(conn, table.name, names, rows, ignore_conflicts)
+            return
+        sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join(['?'] * len(cols))})"
         if ignore_conflicts:
             sql += " ON CONFLICT DO NOTHING"
         for chunk in _chunks(rows, 10000):
             conn.exec_driver_sql(sql, list(chunk))
+
+    def _copy(
+        self,
+        conn: Connection,
+        table: str,
+        names: str,
+        rows: list[tuple[Any, ...]],
+        ignore_conflicts: bool,
+    ) -> None:
+        import psycopg
+
+        raw = conn.connection.driver_connection  # the same transaction as ``conn``
+        assert raw is not None
+
+        def copy_into(cur: Any, target: str) -> None:
+            with cur.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+        with raw.cursor() as cur:
+            if not ignore_conflicts:
+                copy_into(cur, table)
+                return
+            # Most rows are new: COPY them straight in. If one is there already, undo that
+            # COPY and go through a temporary table with ON CONFLICT DO NOTHING.
+            try:
+                with raw.transaction():  # a savepoint
+                    copy_into(cur, table)
+                return
+            except psycopg.errors.UniqueViolation:
+                pass
+            target = f"prefkit_load_{table}"
+            cur.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {target} "
+                f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+            cur.execute(f"TRUNCATE {target}")
+            copy_into(cur, target)
+            cur.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {target} ON CONFLICT DO NOTHING"
+            )
 
     def _write(
         self,
@@ -407,6 +446,7 @@ class Store:
         added = skipped = 0
         seen: set[str] = set()
         with paused_gc(), self.engine.begin() as conn:
+            self._bulk_session(conn)
             for b in batches:
                 ids = [row[0] for row in b.judgments]
                 dup = next((i for i in ids if i in seen), None)
@@ -432,11 +472,19 @@ class Store:
                 skipped += len(ids) - len(b.judgments)
                 if progress is not None:
                     progress(added + skipped)
+        self._analyze_after(added)
         return AddResult(added=added, skipped=skipped)
 
+    def _analyze_after(self, added: int) -> None:
+        # PostgreSQL plans the next queries from statistics taken before a big load (often
+        # "empty"); refresh them now rather than waiting for autovacuum.
+        if self.dialect == "postgresql" and added >= _ANALYZE_AFTER:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "ANALYZE prompts, responses, judgments, judgment_responses, ratings"
+                )
+
     def _insert(self, conn: Connection, b: _Batch) -> None:
-        if self.dialect == "postgresql":
-            b = _pg_json(b)
         self._bulk(conn, t.prompts, _PROMPT_COLS, b.prompts, ignore_conflicts=True)
         self._bulk(conn, t.responses, _RESPONSE_COLS, b.responses, ignore_conflicts=True)
         self._bulk(conn, t.annotators, ("name", "kind"), b.annotators, ignore_conflicts=True)
