@@ -18,9 +18,7 @@ $(STAMP): pyproject.toml requirements.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	rm -f prefkit-demo.db prefkit-demo.db-wal prefkit-demo.db-shm
-	$(VENV)/bin/prefkit import --sample --db sqlite:///./prefkit-demo.db
-	$(VENV)/bin/prefkit stats --db sqlite:///./prefkit-demo.db
+	$(VENV)/bin/prefkit serve --demo --db sqlite:///./prefkit-demo.db
 
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from prefkit.cli import _data
+from prefkit.cli import _annotate, _data
 from prefkit.cli._common import console_err
 from prefkit.errors import PrefkitError
 
@@ -20,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _data.register(app)
+_annotate.register(app)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """Judgment records, the store, and importers/exporters for every supported format."""
 
+from prefkit.data import _schema as schema
 from prefkit.data._bulk import import_sources
 from prefkit.data._io import (
     EXPORT_FORMATS,
@@ -38,6 +39,7 @@ __all__ = [
     "records_from_dataset",
     "records_to_dataset",
     "sample_paths",
+    "schema",
     "to_trl_pairs",
     "to_trl_unpaired",
     "write_records",

@@ -152,6 +152,7 @@ def _construct(d: dict[str, Any]) -> Judgment:
 
 _WRITE_CHUNK = 5000
 _ANALYZE_AFTER = 10_000  # judgments added in one import
+_COPY_MIN_ROWS = 200  # PostgreSQL: fewer rows go in with executemany
 _PROMPT_COLS = ("hash", "content", "is_chat")
 _RESPONSE_COLS = ("hash", "prompt_hash", "text")
 _JUDGMENT_COLS = (
@@ -361,16 +362,19 @@ class Store:
         *,
         ignore_conflicts: bool = False,
     ) -> None:
-        # SQLite: plain DBAPI executemany with positional tuples (SQLAlchemy's per-row parameter
-        # processing costs more than SQLite's own insert work at this volume). PostgreSQL: COPY,
-        # through a temporary table where duplicates must be skipped (COPY has no ON CONFLICT).
+        # SQLite and small PostgreSQL writes: plain DBAPI executemany with positional tuples
+        # (SQLAlchemy's per-row parameter processing costs more than SQLite's own insert work at
+        # this volume). Big PostgreSQL writes: COPY, through a temporary table where duplicates
+        # must be skipped (COPY has no ON CONFLICT).
         if not rows:
             return
         names = ", ".join(cols)
-        if self.dialect == "postgresql":
+        pg = self.dialect == "postgresql"
+        if pg and len(rows) >= _COPY_MIN_ROWS:
             self._copy(conn, table.name, names, rows, ignore_conflicts)
             return
-        sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join(['?'] * len(cols))})"
+        mark = "%s" if pg else "?"
+        sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(cols))})"
         if ignore_conflicts:
             sql += " ON CONFLICT DO NOTHING"
         for chunk in _chunks(rows, 10000):
@@ -431,6 +435,34 @@ class Store:
             done += batch.n
             if progress is not None:
                 progress(done)
+
+    def insert_new(self, conn: Connection, records: Sequence[Judgment]) -> None:
+        """Insert records whose ids are known to be new, inside the caller's transaction.
+
+        For writers that own their transaction (the workbench commits a judgment together with
+        its assignment); use :meth:`add_records` otherwise.
+        """
+        planner = _Planner()
+        for chunk in _chunks(records, _WRITE_CHUNK):
+            self._insert(conn, planner.plan(chunk))
+
+    def put_texts(
+        self, conn: Connection, prompt: str, texts: Sequence[str]
+    ) -> tuple[str, list[str]]:
+        """Store a prompt and responses to it (if new) and return their content hashes."""
+        phash = _digest(dumps(prompt))
+        rhashes = [_digest(phash + "\x00" + text) for text in texts]
+        self._bulk(
+            conn, t.prompts, _PROMPT_COLS, [(phash, dumps(prompt), False)], ignore_conflicts=True
+        )
+        self._bulk(
+            conn,
+            t.responses,
+            _RESPONSE_COLS,
+            [(h, phash, text) for h, text in zip(rhashes, texts, strict=True)],
+            ignore_conflicts=True,
+        )
+        return phash, rhashes
 
     def add_batches(
         self,

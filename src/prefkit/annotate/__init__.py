@@ -1,0 +1,37 @@
+"""The elicitation workbench: campaigns, assignment, the annotation pages and the JSON API.
+
+``create_app(store)`` is the FastAPI app (``prefkit serve`` runs it); ``create_campaign`` turns
+stored judgments into a campaign; ``create_user`` makes an account with an invitation token.
+"""
+
+from prefkit.annotate._app import create_app
+from prefkit.annotate._auth import create_user, reset_token
+from prefkit.annotate._campaigns import Campaign, CampaignCreated, create_campaign, load_campaign
+from prefkit.annotate._config import (
+    DEFAULT_CRITERIA,
+    CampaignConfig,
+    Criterion,
+    GoldItem,
+    PairSelector,
+    load_campaign_config,
+)
+from prefkit.annotate._work import Submission, User, WorkError
+
+__all__ = [
+    "DEFAULT_CRITERIA",
+    "Campaign",
+    "CampaignConfig",
+    "CampaignCreated",
+    "Criterion",
+    "GoldItem",
+    "PairSelector",
+    "Submission",
+    "User",
+    "WorkError",
+    "create_app",
+    "create_campaign",
+    "create_user",
+    "load_campaign",
+    "load_campaign_config",
+    "reset_token",
+]

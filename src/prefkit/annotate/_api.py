@@ -1,0 +1,352 @@
+"""The JSON API: everything the pages do, for scripts (documented at /api/docs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.engine import Connection
+
+from prefkit._json import dumps
+from prefkit.annotate._auth import Session, create_user, require_admin
+from prefkit.annotate._campaigns import create_campaign
+from prefkit.annotate._config import CampaignConfig
+from prefkit.annotate._state import COOKIE, State, bearer, cookie
+from prefkit.annotate._stats import campaign_figures
+from prefkit.annotate._work import (
+    DRAFT_MAX_CHARS,
+    Submission,
+    User,
+    WorkError,
+    assignment_view,
+    check_submission,
+    progress,
+    save_draft,
+    serve,
+    skip,
+    submit,
+)
+from prefkit.data import schema as t
+from prefkit.data import to_trl_pairs
+from prefkit.errors import PrefkitError
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api")
+
+CampaignName = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
+AssignmentId = Annotated[int, Path(ge=1, le=2**53)]
+
+
+def state(request: Request) -> State:
+    return request.app.state.prefkit  # type: ignore[no-any-return]
+
+
+def who(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    session_token: Annotated[str | None, Depends(cookie)],
+) -> User:
+    return state(request).identify(request, creds, session_token)[0]
+
+
+def admin(user: Annotated[User, Depends(who)]) -> User:
+    require_admin(user)
+    return user
+
+
+Who = Annotated[User, Depends(who)]
+Admin = Annotated[User, Depends(admin)]
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(min_length=1, max_length=200)
+
+
+class LoginOut(BaseModel):
+    user: str
+    role: str
+    session: str = Field(description="Send as 'Authorization: Bearer <session>' (or the cookie).")
+    csrf: str = Field(description="Send as X-CSRF-Token with cookie-authenticated writes.")
+
+
+class Assignment(BaseModel):
+    id: int
+    campaign: str
+    seq: int
+    prompt: str | list[dict[str, Any]]
+    left: str
+    right: str
+    criteria: list[dict[str, Any]]
+    allow_ties: bool
+    ask_strength: bool
+    min_rationale_chars: int
+    draft: dict[str, Any] | None
+
+
+class Progress(BaseModel):
+    done: int
+    skipped: int
+    pending: int
+    open: int
+    total: int
+
+
+class Next(BaseModel):
+    finished: bool
+    assignment: Assignment | None
+    progress: Progress | None = None
+
+
+class Submitted(BaseModel):
+    judgment_id: str
+    duplicate: bool = Field(description="True when this key was submitted before.")
+    next: Next
+
+
+class SkipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    draft: dict[str, Any]
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["admin", "annotator"] = "annotator"
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
+    token: str
+    invite_path: str
+
+
+def _next(conn: Connection, st: State, camp_name: str, user: User) -> Next:
+    camp = st.campaign(camp_name)
+    row = serve(conn, camp, user)
+    if row is None:
+        return Next(finished=True, assignment=None)
+    return Next(finished=False, assignment=Assignment(**assignment_view(conn, camp, row)))
+
+
+@router.post("/login", response_model=LoginOut, tags=["auth"])
+async def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
+    """Exchange an invitation token for a session (also set as a cookie)."""
+    st = state(request)
+    user = st.auth.user_for_token(body.token)
+    if user is None:
+        raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
+    token, csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="lax", secure=st.secure_cookies, max_age=14 * 86400
+    )
+    return LoginOut(user=user.name, role=user.role, session=token, csrf=csrf)
+
+
+@router.get("/me", tags=["auth"])
+def me(user: Who) -> dict[str, str]:
+    return {"name": user.name, "role": user.role}
+
+
+@router.get("/campaigns", tags=["annotate"])
+def campaigns(request: Request, user: Who) -> list[dict[str, Any]]:
+    """The campaigns open to you, with your progress."""
+    st = state(request)
+    out = []
+    with st.store.engine.connect() as conn:
+        for name in st.campaign_names():
+            camp = st.campaign(name)
+            if camp.config.annotators is not None and user.name not in camp.config.annotators:
+                continue
+            out.append(
+                {
+                    "name": name,
+                    "title": camp.config.title or name,
+                    "progress": progress(conn, camp, user),
+                }
+            )
+    return out
+
+
+@router.get("/campaigns/{campaign}/assignment", response_model=Next, tags=["annotate"])
+async def assignment(campaign: CampaignName, request: Request, user: Who) -> Next:
+    """Your current assignment (the same one until you submit or skip it)."""
+    st = state(request)
+    st.campaign(campaign)
+    return await st.writer.run(lambda conn: _next(conn, st, campaign, user))
+
+
+@router.get("/campaigns/{campaign}/progress", response_model=Progress, tags=["annotate"])
+def my_progress(campaign: CampaignName, request: Request, user: Who) -> Progress:
+    st = state(request)
+    camp = st.campaign(campaign)
+    with st.store.engine.connect() as conn:
+        return Progress(**progress(conn, camp, user))
+
+
+@router.post(
+    "/assignments/{assignment_id}/submit",
+    response_model=Submitted,
+    tags=["annotate"],
+    responses={
+        409: {"description": "submitted already with another key"},
+        422: {"description": "invalid"},
+    },
+)
+async def submit_(
+    assignment_id: AssignmentId, body: Submission, request: Request, user: Who
+) -> Submitted:
+    """Store your judgment; retrying with the same ``key`` stores nothing twice."""
+    st = state(request)
+    camp_name = await _campaign_of(st, user, assignment_id)
+    camp = st.campaign(camp_name)
+    check_submission(camp, body)  # refused here, before it waits for the writer
+
+    def job(conn: Connection) -> Submitted:
+        res = submit(conn, st.store, camp, user, assignment_id, body)
+        return Submitted(
+            judgment_id=res.judgment_id,
+            duplicate=res.duplicate,
+            next=_next(conn, st, camp_name, user),
+        )
+
+    return await st.writer.run(job)
+
+
+async def _campaign_of(st: State, user: User, assignment_id: int) -> str:
+
+    with st.store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(t.assignments.c.campaign, t.assignments.c.user_id).where(
+                t.assignments.c.id == assignment_id
+            )
+        ).first()
+    if row is None or row.user_id != user.id:
+        raise WorkError(404, f"assignment {assignment_id} is not one of yours")
+    return str(row.campaign)
+
+
+@router.post("/assignments/{assignment_id}/skip", response_model=Next, tags=["annotate"])
+async def skip_(assignment_id: AssignmentId, body: SkipIn, request: Request, user: Who) -> Next:
+    """Skip an assignment, saying why; you get the next one."""
+    st = state(request)
+    camp_name = await _campaign_of(st, user, assignment_id)
+    camp = st.campaign(camp_name)
+
+    def job(conn: Connection) -> Next:
+        skip(conn, camp, user, assignment_id, body.reason)
+        return _next(conn, st, camp_name, user)
+
+    return await st.writer.run(job)
+
+
+@router.put("/assignments/{assignment_id}/draft", tags=["annotate"])
+async def draft_(
+    assignment_id: AssignmentId, body: DraftIn, request: Request, user: Who
+) -> dict[str, bool]:
+    """Keep unfinished work (any JSON object up to 20,000 characters) across reloads."""
+    if len(dumps(body.draft)) > DRAFT_MAX_CHARS:
+        raise WorkError(413, f"a draft holds at most {DRAFT_MAX_CHARS} characters of JSON")
+    st = state(request)
+    await st.writer.run(lambda conn: save_draft(conn, user, assignment_id, body.draft))
+    return {"saved": True}
+
+
+# ---------------------------------------------------------------------------------- admin
+
+
+@router.post("/admin/users", response_model=UserOut, tags=["admin"])
+async def add_user(body: UserIn, request: Request, _admin: Admin) -> UserOut:
+    """Create an account; the token (and its invite link) is shown only now."""
+    st = state(request)
+
+    def job(conn: Connection) -> UserOut:
+        try:
+            user, token = create_user(conn, body.name, body.role)
+        except PrefkitError as exc:
+            raise WorkError(409, str(exc)) from None
+        return UserOut(name=user.name, role=user.role, token=token, invite_path=f"/invite/{token}")
+
+    return await st.writer.run(job)
+
+
+@router.post("/admin/campaigns", tags=["admin"])
+async def add_campaign(config: CampaignConfig, request: Request, _admin: Admin) -> dict[str, Any]:
+    """Create a campaign from stored judgments (the same settings as the YAML file)."""
+    st = state(request)
+    try:
+        created = create_campaign(st.store, config)
+    except PrefkitError as exc:
+        raise WorkError(409 if "exists" in str(exc) else 422, str(exc)) from None
+    st.forget_campaign(config.name)
+    return created.to_dict()
+
+
+@router.get("/admin/campaigns/{campaign}/figures", tags=["admin"])
+def figures(campaign: CampaignName, request: Request, _admin: Admin) -> dict[str, Any]:
+    """Progress per annotator, agreement, self-consistency and gold accuracy."""
+    st = state(request)
+    camp = st.campaign(campaign)
+    with st.store.engine.connect() as conn:
+        return campaign_figures(conn, camp)
+
+
+@router.get(
+    "/admin/campaigns/{campaign}/export",
+    tags=["admin"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}}},
+)
+def export(
+    campaign: CampaignName,
+    request: Request,
+    _admin: Admin,
+    format: Annotated[Literal["prefkit", "trl"], Query()] = "prefkit",
+    ties: Annotated[Literal["drop", "split"], Query()] = "drop",
+) -> StreamingResponse:
+    """The campaign's judgments as JSON lines, streamed (prefkit records or TRL pairs)."""
+    st = state(request)
+    st.campaign(campaign)
+    return stream_export(st, campaign, format, ties)
+
+
+def stream_export(st: State, campaign: str, format: str, ties: str) -> StreamingResponse:
+    def lines() -> Iterator[bytes]:
+        batch: list[Any] = []
+        for rec in st.store.iter_records(campaign=campaign):
+            if format == "prefkit":
+                yield (dumps(rec.to_dict()) + "\n").encode("utf-8")
+                continue
+            batch.append(rec)
+            if len(batch) >= 500:
+                yield from _trl(batch, ties)
+                batch = []
+        if batch:
+            yield from _trl(batch, ties)
+
+    name = f"{campaign}.{'trl.' if format == 'trl' else ''}jsonl"
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _trl(batch: list[Any], ties: str) -> Iterator[bytes]:
+    for row in to_trl_pairs(batch, ties=ties):  # type: ignore[arg-type]
+        yield (dumps(row) + "\n").encode("utf-8")
+
+
+__all__ += ["Body", "Session", "check_submission"]

@@ -1,0 +1,124 @@
+"""``create_app(store)``: the FastAPI application of the workbench."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from prefkit.annotate import _api, _pages
+from prefkit.annotate._state import HERE, State
+from prefkit.annotate._work import WorkError
+from prefkit.data import Store
+from prefkit.errors import PrefkitError
+
+__all__ = ["create_app"]
+
+# No inline script or style, nothing from other origins: model output that slipped through the
+# escaping still could not run, load or send anything.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
+    """The workbench over ``store``. ``secure_cookies``: set when served over HTTPS."""
+    st = State(store, secure_cookies=secure_cookies)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        st.writer.start()
+        yield
+        st.writer.stop()
+
+    app = FastAPI(
+        title="prefkit workbench",
+        summary="Pairwise preference annotation: assignments, submissions, progress, export.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        lifespan=lifespan,
+    )
+    app.state.prefkit = st
+    app.include_router(_api.router)
+    app.include_router(_pages.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        resp = await call_next(request)
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["X-Frame-Options"] = "DENY"
+        if not request.url.path.startswith("/static/"):
+            resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    @app.exception_handler(WorkError)
+    async def work_error(request: Request, exc: WorkError) -> Response:
+        if _wants_html(request):
+            if exc.status == 401:
+                return RedirectResponse("/login", status_code=303)
+            return st.templates.TemplateResponse(
+                request,
+                "error.html",
+                {"user": None, "csrf": "", "message": exc.message},
+                status_code=exc.status,
+            )
+        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(PrefkitError)
+    async def prefkit_error(request: Request, exc: PrefkitError) -> Response:
+        return await work_error(request, WorkError(422, str(exc)))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for err in exc.errors()[:10]:
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            problems.append(f"{loc}: {err.get('msg')}")
+        detail: Any = "; ".join(problems) or "invalid request"
+        if _wants_html(request):
+            return await work_error(request, WorkError(422, detail))
+        return JSONResponse({"detail": detail, "errors": _jsonable(exc.errors())}, status_code=422)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    _ = HTMLResponse
+    return app
+
+
+def _jsonable(errors: Any) -> Any:
+    out = []
+    for e in errors[:10]:
+        out.append(
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "msg": str(e.get("msg")),
+                "type": str(e.get("type")),
+            }
+        )
+    return out

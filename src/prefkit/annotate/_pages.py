@@ -1,0 +1,292 @@
+"""Server-rendered pages: sign-in, the annotation page, admin pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import yaml
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
+
+from prefkit.annotate._api import stream_export
+from prefkit.annotate._auth import Session, create_user, new_token, require_admin, same
+from prefkit.annotate._campaigns import create_campaign
+from prefkit.annotate._config import load_campaign_config
+from prefkit.annotate._state import COOKIE, State, bearer, cookie, templates_context
+from prefkit.annotate._stats import campaign_figures
+from prefkit.annotate._work import (
+    Submission,
+    User,
+    WorkError,
+    assignment_view,
+    check_submission,
+    progress,
+    serve,
+    skip,
+    submit,
+)
+from prefkit.data import schema as t
+from prefkit.errors import PrefkitError
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF = "prefkit_login_csrf"
+CampaignName = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+def state(request: Request) -> State:
+    return request.app.state.prefkit  # type: ignore[no-any-return]
+
+
+async def page_who(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    session_token: Annotated[str | None, Depends(cookie)],
+) -> tuple[User, Session | None]:
+    form_csrf = None
+    if request.method == "POST":
+        form = await request.form()
+        value = form.get("csrf")
+        form_csrf = value if isinstance(value, str) else None
+    return state(request).identify(request, creds, session_token, form_csrf)
+
+
+Who = Annotated[tuple[User, Session | None], Depends(page_who)]
+
+
+def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    return state(request).templates.TemplateResponse(request, template, ctx, status_code=status)
+
+
+@router.get("/login")
+def login_page(request: Request, error: str | None = None) -> HTMLResponse:
+    csrf = new_token()
+    resp = render(request, "login.html", user=None, csrf=csrf, error=error, name=None, token="")
+    resp.set_cookie(LOGIN_CSRF, csrf, httponly=True, samesite="strict", max_age=3600)
+    return resp
+
+
+@router.get("/invite/{token}")
+def invite(request: Request, token: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+    user = state(request).auth.user_for_token(token)
+    if user is None:
+        return render(
+            request,
+            "error.html",
+            404,
+            user=None,
+            csrf="",
+            message="This invitation is not valid (any more). Ask an admin for a new one.",
+        )
+    csrf = new_token()
+    resp = render(
+        request, "login.html", user=None, csrf=csrf, error=None, name=user.name, token=token
+    )
+    resp.set_cookie(LOGIN_CSRF, csrf, httponly=True, samesite="strict", max_age=3600)
+    return resp
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    token: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)],
+) -> Response:
+    st = state(request)
+    if not same(csrf, request.cookies.get(LOGIN_CSRF)):
+        return render(
+            request,
+            "error.html",
+            403,
+            user=None,
+            csrf="",
+            message="The sign-in form expired; open the sign-in page again.",
+        )
+    user = st.auth.user_for_token(token.strip())
+    if user is None:
+        return RedirectResponse("/login?error=unknown+token", status_code=303)
+    session, _csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
+    resp = RedirectResponse("/admin" if user.is_admin else "/", status_code=303)
+    resp.set_cookie(
+        COOKIE, session, httponly=True, samesite="lax", secure=st.secure_cookies, max_age=14 * 86400
+    )
+    resp.delete_cookie(LOGIN_CSRF)
+    return resp
+
+
+@router.post("/logout")
+async def logout(request: Request, who: Who) -> Response:
+    st = state(request)
+    token = request.cookies.get(COOKIE)
+    if token:
+        await st.writer.run(lambda conn: st.auth.end_session(conn, token))
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(COOKIE)
+    return resp
+
+
+@router.get("/")
+def home(request: Request, who: Who) -> HTMLResponse:
+    user, sess = who
+    st = state(request)
+    rows = []
+    with st.store.engine.connect() as conn:
+        for name in st.campaign_names():
+            camp = st.campaign(name)
+            if camp.config.annotators is not None and user.name not in camp.config.annotators:
+                continue
+            rows.append((camp, progress(conn, camp, user)))
+    return render(request, "home.html", **templates_context(request, user, sess, campaigns=rows))
+
+
+@router.get("/c/{campaign}")
+async def annotate(request: Request, campaign: CampaignName, who: Who) -> HTMLResponse:
+    user, sess = who
+    st = state(request)
+    camp = st.campaign(campaign)
+
+    def job(conn: Any) -> tuple[Any, dict[str, int]]:
+        row = serve(conn, camp, user)
+        view = assignment_view(conn, camp, row) if row is not None else None
+        return view, progress(conn, camp, user)
+
+    view, prog = await st.writer.run(job)
+    ctx = templates_context(
+        request, user, sess, camp=camp, a=view, progress=prog, key=new_token()[:24]
+    )
+    if view is None:
+        return render(request, "done.html", **ctx)
+    return render(request, "annotate.html", **ctx)
+
+
+@router.post("/c/{campaign}/submit")
+async def submit_form(request: Request, campaign: CampaignName, who: Who) -> Response:
+    """The same as the JSON API, for a browser without JavaScript."""
+    user, _sess = who
+    st = state(request)
+    camp = st.campaign(campaign)
+    form = await request.form()
+    ratings: dict[str, dict[str, int]] = {}
+    for c in camp.config.criteria:
+        for side in ("left", "right"):
+            raw = form.get(f"rating.{c.name}.{side}")
+            if isinstance(raw, str) and raw.isdigit():
+                ratings.setdefault(c.name, {})[side] = int(raw)
+    strength = form.get("strength")
+    try:
+        sub = Submission(
+            key=str(form.get("key", "")),
+            preference=str(form.get("preference", "")),  # type: ignore[arg-type]
+            strength=int(strength) if isinstance(strength, str) and strength.isdigit() else None,
+            ratings=ratings,  # type: ignore[arg-type]
+            rationale=str(form.get("rationale", "")),
+        )
+    except ValueError as exc:
+        raise WorkError(
+            422, f"incomplete judgment: {exc.errors()[0]['loc'][0]} is missing or invalid"
+        ) from None  # type: ignore[attr-defined]
+    check_submission(camp, sub)
+    raw_id = form.get("assignment")
+    if not isinstance(raw_id, str) or not raw_id.isdigit():
+        raise WorkError(422, "the form lost its assignment id; reload the page")
+    await st.writer.run(lambda conn: submit(conn, st.store, camp, user, int(raw_id), sub))
+    return RedirectResponse(f"/c/{campaign}", status_code=303)
+
+
+@router.post("/c/{campaign}/skip")
+async def skip_form(request: Request, campaign: CampaignName, who: Who) -> Response:
+    user, _sess = who
+    st = state(request)
+    camp = st.campaign(campaign)
+    form = await request.form()
+    raw_id, reason = form.get("assignment"), form.get("reason")
+    if not isinstance(raw_id, str) or not raw_id.isdigit():
+        raise WorkError(422, "the form lost its assignment id; reload the page")
+    await st.writer.run(lambda conn: skip(conn, camp, user, int(raw_id), str(reason or "")))
+    return RedirectResponse(f"/c/{campaign}", status_code=303)
+
+
+# ------------------------------------------------------------------------------------ admin
+
+
+@router.get("/admin")
+def admin_home(request: Request, who: Who, created: str | None = None) -> HTMLResponse:
+    user, sess = who
+    require_admin(user)
+    st = state(request)
+    with st.store.engine.connect() as conn:
+        users = conn.execute(sa.select(t.users.c.name, t.users.c.role).order_by(t.users.c.id)).all()
+        figs = [campaign_figures(conn, st.campaign(n)) for n in st.campaign_names()]
+    return render(
+        request,
+        "admin.html",
+        **templates_context(
+            request, user, sess, users=users, figures=figs, new_user=None, error=None
+        ),
+    )
+
+
+@router.post("/admin/users")
+async def admin_add_user(request: Request, who: Who) -> HTMLResponse:
+    user, sess = who
+    require_admin(user)
+    st = state(request)
+    form = await request.form()
+    name, role = str(form.get("name", "")), str(form.get("role", "annotator"))
+    try:
+        new_user, token = await st.writer.run(lambda conn: create_user(conn, name, role))
+    except PrefkitError as exc:
+        raise WorkError(422, str(exc)) from None
+    link = str(request.base_url).rstrip("/") + f"/invite/{token}"
+    return render(
+        request,
+        "user_created.html",
+        **templates_context(request, user, sess, new_user=new_user, link=link),
+    )
+
+
+@router.post("/admin/campaigns")
+async def admin_add_campaign(request: Request, who: Who) -> Response:
+    user, _sess = who
+    require_admin(user)
+    st = state(request)
+    form = await request.form()
+    text = str(form.get("config", ""))
+    try:
+        data = yaml.safe_load(text)
+        if not isinstance(data, dict):
+            raise PrefkitError("the config must be a YAML mapping (name: ..., pairs: ...)")
+        created = create_campaign(st.store, load_campaign_config(data))
+    except yaml.YAMLError as exc:
+        raise WorkError(422, f"invalid YAML: {exc}") from None
+    except PrefkitError as exc:
+        raise WorkError(422, str(exc)) from None
+    st.forget_campaign(created.name)
+    return RedirectResponse(f"/admin/c/{created.name}", status_code=303)
+
+
+@router.get("/admin/c/{campaign}")
+def admin_campaign(request: Request, campaign: CampaignName, who: Who) -> HTMLResponse:
+    user, sess = who
+    require_admin(user)
+    st = state(request)
+    camp = st.campaign(campaign)
+    with st.store.engine.connect() as conn:
+        figs = campaign_figures(conn, camp)
+    return render(
+        request, "admin_campaign.html", **templates_context(request, user, sess, camp=camp, f=figs)
+    )
+
+
+@router.get("/admin/c/{campaign}/export/{kind}")
+def admin_export(request: Request, campaign: CampaignName, kind: str, who: Who) -> Response:
+    user, _sess = who
+    require_admin(user)
+    st = state(request)
+    st.campaign(campaign)
+    if kind not in ("prefkit.jsonl", "trl.jsonl"):
+        raise WorkError(404, f"unknown export {kind!r}; expected prefkit.jsonl or trl.jsonl")
+    return stream_export(st, campaign, kind.split(".")[0], "drop")

@@ -1,0 +1,110 @@
+"""What the workbench app holds: the store, the writer, auth, campaigns; and the auth checks."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.templating import Jinja2Templates
+
+from prefkit.annotate._auth import Auth, Session, same
+from prefkit.annotate._campaigns import Campaign, load_campaign
+from prefkit.annotate._render import render_markdown, render_prompt
+from prefkit.annotate._work import User, WorkError
+from prefkit.annotate._writer import Writer
+from prefkit.data import Store
+from prefkit.data import schema as t
+
+__all__ = ["COOKIE", "State", "bearer", "cookie"]
+
+COOKIE = "prefkit_session"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+HERE = Path(__file__).parent
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="The annotator's invitation token, or a session token from POST /api/login.",
+)
+cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="Browser session.")
+
+
+class State:
+    def __init__(self, store: Store, *, secure_cookies: bool = False) -> None:
+        self.store = store
+        self.writer = Writer(store.engine)
+        self.auth = Auth(store.engine)
+        self.secure_cookies = secure_cookies
+        self._campaigns: dict[str, Campaign] = {}
+        self._lock = threading.Lock()
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        self.templates.env.globals.update(markdown=render_markdown, prompt_turns=render_prompt)
+
+    def campaign(self, name: str) -> Campaign:
+        with self._lock:
+            camp = self._campaigns.get(name)
+        if camp is None:
+            with self.store.engine.connect() as conn:
+                camp = load_campaign(conn, name)
+            if camp is None:
+                raise WorkError(404, f"no campaign {name!r}")
+            with self._lock:
+                self._campaigns[name] = camp
+        return camp
+
+    def campaign_names(self) -> list[str]:
+        c, u = t.campaigns, t.campaign_units
+        with self.store.engine.connect() as conn:
+            return [
+                r[0]
+                for r in conn.execute(
+                    sa.select(c.c.name)
+                    .where(sa.exists().where(u.c.campaign == c.c.name))
+                    .order_by(c.c.created_at, c.c.name)
+                )
+            ]
+
+    def forget_campaign(self, name: str) -> None:
+        with self._lock:
+            self._campaigns.pop(name, None)
+
+    # ----------------------------------------------------------------------------- who asks
+
+    def identify(
+        self,
+        request: Request,
+        creds: HTTPAuthorizationCredentials | None,
+        session_token: str | None,
+        form_csrf: str | None = None,
+    ) -> tuple[User, Session | None]:
+        """The caller, from a bearer token or the session cookie; CSRF-checked for cookies."""
+        if creds is not None and creds.credentials:
+            token = creds.credentials
+            sess = self.auth.session(token)
+            if sess is not None:
+                return sess.user, None
+            user = self.auth.user_for_token(token)
+            if user is None:
+                raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
+            return user, None
+        if session_token:
+            sess = self.auth.session(session_token)
+            if sess is not None:
+                if request.method in UNSAFE:
+                    sent = request.headers.get("x-csrf-token") or form_csrf
+                    if not same(sent, sess.csrf):
+                        raise WorkError(
+                            403,
+                            "missing or wrong CSRF token; reload the page and try again",
+                        )
+                return sess.user, sess
+        raise WorkError(401, "sign in first: open your invitation link, or send a bearer token")
+
+
+def templates_context(
+    request: Request, user: User | None, sess: Session | None, **kw: Any
+) -> dict[str, Any]:
+    return {"user": user, "csrf": sess.csrf if sess else "", **kw}

@@ -1,0 +1,198 @@
+// prefkit annotation page: keyboard shortcuts, a draft kept on the server, idempotent submit.
+// No framework, no inline script (the page's Content-Security-Policy forbids it).
+(function () {
+  "use strict";
+  const form = document.getElementById("judgment");
+  if (!form) return;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const id = form.dataset.assignment;
+  const key = form.dataset.key;
+  const minChars = parseInt(form.dataset.min, 10) || 0;
+  const askStrength = form.dataset.strength === "1";
+  const allowTies = form.dataset.ties === "1";
+  const slots = Array.from(form.querySelectorAll("fieldset.rating"));
+  // Rating order: criterion by criterion, A then B.
+  slots.sort((x, y) => {
+    const cx = slots.indexOf(x), cy = slots.indexOf(y);
+    return cx - cy;
+  });
+  const byCriterion = [];
+  const names = [...new Set(slots.map((s) => s.dataset.criterion))];
+  for (const n of names) {
+    for (const side of ["left", "right"]) {
+      byCriterion.push(slots.find((s) => s.dataset.criterion === n && s.dataset.side === side));
+    }
+  }
+  let cursor = Math.min(parseInt(form.dataset.cursor, 10) || 0, byCriterion.length - 1);
+  const rationale = document.getElementById("rationale");
+  const count = document.getElementById("count");
+  const status = document.getElementById("draft-status");
+  const errors = document.getElementById("errors");
+  const submitButton = document.getElementById("submit");
+  const skipForm = document.getElementById("skip");
+  const skipReason = document.getElementById("skip-reason");
+
+  function showCursor() {
+    byCriterion.forEach((s, i) => s.classList.toggle("active", i === cursor));
+  }
+
+  function value(name) {
+    const el = form.querySelector(`input[name="${name}"]:checked`);
+    return el ? el.value : null;
+  }
+
+  function collect() {
+    const ratings = {};
+    for (const s of byCriterion) {
+      const v = value(`rating.${s.dataset.criterion}.${s.dataset.side}`);
+      if (v !== null) {
+        (ratings[s.dataset.criterion] = ratings[s.dataset.criterion] || {})[s.dataset.side] = parseInt(v, 10);
+      }
+    }
+    const strength = askStrength ? value("strength") : null;
+    return {
+      key: key,
+      preference: value("preference"),
+      strength: strength === null ? null : parseInt(strength, 10),
+      ratings: ratings,
+      rationale: rationale.value,
+    };
+  }
+
+  async function api(method, path, body) {
+    const resp = await fetch(path, {
+      method: method,
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      keepalive: method === "PUT",
+    });
+    let data = null;
+    try { data = await resp.json(); } catch (e) { data = null; }
+    return { ok: resp.ok, status: resp.status, data: data };
+  }
+
+  // ---------------------------------------------------------------------------- the draft
+  let timer = null;
+  let saving = Promise.resolve();
+  function saveDraft() {
+    clearTimeout(timer);
+    status.textContent = "saving draft…";
+    status.dataset.saved = "0";
+    timer = setTimeout(() => {
+      const draft = Object.assign(collect(), { cursor: cursor });
+      saving = api("PUT", `/api/assignments/${id}/draft`, { draft: draft }).then((r) => {
+        if (r.ok) { status.textContent = "draft saved"; status.dataset.saved = "1"; }
+        else { status.textContent = "draft not saved"; }
+      }).catch(() => { status.textContent = "draft not saved (offline?)"; });
+    }, 250);
+  }
+
+  function showErrors(message) {
+    errors.textContent = message;
+    errors.hidden = !message;
+  }
+
+  function check(j) {
+    const problems = [];
+    const missing = byCriterion.filter((s) => !(j.ratings[s.dataset.criterion] || {})[s.dataset.side]);
+    if (missing.length) problems.push(`rate ${missing.length} more box(es)`);
+    if (!j.preference) problems.push(`pick A, B${allowTies ? " or tie" : ""}`);
+    if (askStrength && j.preference && j.preference !== "tie" && !j.strength) problems.push("say how much better");
+    if (j.rationale.trim().length < minChars) problems.push(`write at least ${minChars} characters of rationale`);
+    return problems;
+  }
+
+  let inFlight = false;
+  async function submit() {
+    if (inFlight) return; // a double press sends once; a retry reuses the same key anyway
+    const j = collect();
+    if (!askStrength || j.preference === "tie") j.strength = null;
+    const problems = check(j);
+    if (problems.length) { showErrors("Before submitting: " + problems.join("; ") + "."); return; }
+    inFlight = true;
+    submitButton.disabled = true;
+    showErrors("");
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        let r;
+        try { r = await api("POST", `/api/assignments/${id}/submit`, j); }
+        catch (e) { await new Promise((res) => setTimeout(res, 500 * (attempt + 1))); continue; }
+        if (r.ok) { clearTimeout(timer); window.location.reload(); return; }
+        if (r.status >= 500) { await new Promise((res) => setTimeout(res, 500 * (attempt + 1))); continue; }
+        showErrors((r.data && r.data.detail) || `refused (${r.status})`);
+        return;
+      }
+      showErrors("The server did not answer; your draft is kept. Press Enter to try again.");
+    } finally {
+      inFlight = false;
+      submitButton.disabled = false;
+    }
+  }
+
+  async function doSkip() {
+    const reason = skipReason.value.trim();
+    if (!reason) { skipReason.focus(); showErrors("Say why you skip, then press Enter."); return; }
+    const r = await api("POST", `/api/assignments/${id}/skip`, { reason: reason });
+    if (r.ok) window.location.reload();
+    else showErrors((r.data && r.data.detail) || `refused (${r.status})`);
+  }
+
+  // ------------------------------------------------------------------------------- keys
+  function setRadio(name, v) {
+    const el = form.querySelector(`input[name="${name}"][value="${v}"]`);
+    if (el) { el.checked = true; saveDraft(); }
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    const t = ev.target;
+    const typing = t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text") || t.id === "skip-reason");
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); submit(); return; }
+    if (typing) {
+      if (ev.key === "Escape") { t.blur(); ev.preventDefault(); }
+      if (t.id === "skip-reason" && ev.key === "Enter") { ev.preventDefault(); doSkip(); }
+      return;
+    }
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const k = ev.key;
+    if (k >= "1" && k <= "5") {
+      const s = byCriterion[cursor];
+      setRadio(`rating.${s.dataset.criterion}.${s.dataset.side}`, k);
+      if (cursor < byCriterion.length - 1) cursor += 1;
+      showCursor(); saveDraft(); ev.preventDefault();
+    } else if (k === "Backspace") {
+      if (cursor > 0) cursor -= 1;
+      showCursor(); ev.preventDefault();
+    } else if (k === "a" || k === "b" || (k === "t" && allowTies)) {
+      setRadio("preference", { a: "left", b: "right", t: "tie" }[k]); ev.preventDefault();
+    } else if (askStrength && (k === "z" || k === "x" || k === "c")) {
+      setRadio("strength", { z: 1, x: 2, c: 3 }[k]); ev.preventDefault();
+    } else if (k === "r") {
+      rationale.focus(); ev.preventDefault();
+    } else if (k === "s") {
+      skipReason.focus(); ev.preventDefault();
+    } else if (k === "Enter") {
+      ev.preventDefault(); submit();
+    }
+  });
+
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(); });
+  skipForm.addEventListener("submit", (ev) => { ev.preventDefault(); doSkip(); });
+  form.addEventListener("change", (ev) => {
+    const f = ev.target.closest && ev.target.closest("fieldset.rating");
+    if (f) { cursor = byCriterion.indexOf(f); showCursor(); }
+    saveDraft();
+  });
+  rationale.addEventListener("input", () => { count.textContent = String(rationale.value.trim().length); saveDraft(); });
+  window.addEventListener("pagehide", () => {
+    if (status.dataset.saved === "0") {
+      fetch(`/api/assignments/${id}/draft`, {
+        method: "PUT", keepalive: true, credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ draft: Object.assign(collect(), { cursor: cursor }) }),
+      });
+    }
+  });
+  showCursor();
+  window.prefkitAnnotate = { collect: collect, saving: () => saving };
+})();

@@ -1,0 +1,235 @@
+"""The JSON API and the pages through FastAPI's client, on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from prefkit.annotate import create_app
+
+from .conftest import RATIONALE, Workbench, ratings
+
+
+def bearer(wb: Workbench, name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {wb.tokens[name]}"}
+
+
+def body(**kw: Any) -> dict[str, Any]:
+    return {
+        "key": uuid.uuid4().hex,
+        "preference": "left",
+        "ratings": ratings(),
+        "rationale": RATIONALE,
+        **kw,
+    }
+
+
+def test_submit_is_exactly_once_and_writes_the_canonical_record(workbench: Workbench) -> None:
+    with TestClient(create_app(workbench.store)) as c:
+        h = bearer(workbench, "alice")
+        nxt = c.get("/api/campaigns/demo/assignment", headers=h).json()
+        a = nxt["assignment"]
+        # Reloading gives the same assignment, same sides.
+        assert c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"] == a
+        b = body(preference="right", rationale="  " + RATIONALE + "  ")
+        first = c.post(f"/api/assignments/{a['id']}/submit", json=b, headers=h)
+        assert first.status_code == 200, first.text
+        again = c.post(f"/api/assignments/{a['id']}/submit", json=b, headers=h)  # a retry
+        assert again.status_code == 200 and again.json()["duplicate"] is True
+        assert again.json()["judgment_id"] == first.json()["judgment_id"]
+        other = c.post(f"/api/assignments/{a['id']}/submit", json=body(), headers=h)
+        assert other.status_code == 409
+        assert first.json()["next"]["assignment"]["id"] != a["id"]
+    recs = workbench.store.records(campaign="demo")
+    assert len(recs) == 1
+    rec = recs[0]
+    left, right = rec.shown  # type: ignore[misc]
+    texts = {r.id: r.text for r in rec.responses}
+    assert (texts[left], texts[right]) == (a["left"], a["right"])
+    assert rec.preference == right and rec.annotator == "alice" and rec.source == "human"
+    assert rec.ratings == {
+        c: {left: 4, right: 2} for c in ("helpfulness", "harmlessness", "honesty")
+    }
+    assert rec.rationale == RATIONALE
+    assert rec.metadata["campaign"] == "demo" and rec.metadata["assignment"] == a["id"]
+    assert rec.timings is not None and rec.timings.duration_ms is not None
+    assert "model" not in str(a)  # blinded: nothing about models or response ids is shown
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "words"),
+    [
+        ({"ratings": {"helpfulness": {"left": 4, "right": 2}}}, 422, "rate both responses on"),
+        ({"ratings": ratings(left=6)}, 422, "outside 1-5"),
+        ({"ratings": ratings(left=0)}, 422, "outside 1-5"),
+        ({"rationale": "Too short."}, 422, "at least 80 characters"),
+        ({"preference": "A"}, 422, "preference"),
+        ({"strength": 2}, 422, "does not ask for a strength"),
+        ({"key": "x"}, 422, "key"),
+        ({"extra": 1}, 422, "extra"),
+    ],
+)
+def test_invalid_submissions_store_nothing(
+    bench_sqlite: Workbench, change: dict[str, Any], status: int, words: str
+) -> None:
+    wb = bench_sqlite
+    with TestClient(create_app(wb.store)) as c:
+        h = bearer(wb, "alice")
+        aid = c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"]["id"]
+        r = c.post(f"/api/assignments/{aid}/submit", json={**body(), **change}, headers=h)
+        assert r.status_code == status, r.text
+        assert words in r.text
+    assert wb.store.count(campaign="demo") == 0
+
+
+def test_an_annotator_cannot_touch_another_annotators_work(workbench: Workbench) -> None:
+    with TestClient(create_app(workbench.store)) as c:
+        alice, bob = bearer(workbench, "alice"), bearer(workbench, "bob")
+        aid = c.get("/api/campaigns/demo/assignment", headers=alice).json()["assignment"]["id"]
+        for method, path, payload in (
+            ("post", f"/api/assignments/{aid}/submit", body()),
+            ("post", f"/api/assignments/{aid}/skip", {"reason": "not mine"}),
+            ("put", f"/api/assignments/{aid}/draft", {"draft": {"x": 1}}),
+        ):
+            r = getattr(c, method)(path, json=payload, headers=bob)
+            assert r.status_code == 404 and "not one of yours" in r.text
+        c.post(f"/api/assignments/{aid}/submit", json=body(), headers=alice)
+        for path in (
+            "/api/admin/campaigns/demo/export",
+            "/api/admin/campaigns/demo/figures",
+            "/admin",
+            "/admin/c/demo",
+            "/admin/c/demo/export/prefkit.jsonl",
+        ):
+            r = c.get(path, headers=bob)
+            assert r.status_code == 403, path
+            assert RATIONALE not in r.text
+    assert workbench.store.count(campaign="demo") == 1
+
+
+def routes(app: Any) -> list[Any]:
+    """Every route, including those of included routers (FastAPI includes them lazily)."""
+    out = []
+    for r in app.routes:
+        inner = getattr(r, "original_router", None)
+        out.extend(inner.routes if inner is not None else [r])
+    return out
+
+
+def test_every_route_needs_a_sign_in(bench_sqlite: Workbench) -> None:
+    app = create_app(bench_sqlite.store)
+    public = {"/login", "/invite/{token}", "/healthz", "/favicon.ico", "/api/login"}
+    public |= {"/api/openapi.json", "/api/docs"}
+    with TestClient(app, follow_redirects=False) as c:
+        checked = 0
+        for route in routes(app):
+            path = getattr(route, "path", "")
+            if path in public or path.startswith("/static"):
+                continue
+            methods = route.methods if isinstance(route, APIRoute) else {"GET"}
+            url = (
+                path.replace("{campaign}", "demo")
+                .replace("{assignment_id}", "1")
+                .replace("{kind}", "prefkit.jsonl")
+            )
+            for method in methods - {"HEAD"}:
+                r = c.request(method, url, json={})
+                if path.startswith("/api/"):
+                    assert r.status_code == 401, (method, path, r.status_code)
+                else:
+                    assert r.status_code in (303, 401), (method, path, r.status_code)
+                checked += 1
+        assert checked >= 15
+
+
+def test_admin_routes_refuse_annotators(bench_sqlite: Workbench) -> None:
+    app = create_app(bench_sqlite.store)
+    with TestClient(app, follow_redirects=False) as c:
+        h = bearer(bench_sqlite, "alice")
+        admin_routes = [r for r in routes(app) if "/admin" in getattr(r, "path", "")]
+        assert len(admin_routes) >= 8
+        for route in admin_routes:
+            assert isinstance(route, APIRoute)
+            url = route.path.replace("{campaign}", "demo").replace("{kind}", "prefkit.jsonl")
+            for method in route.methods - {"HEAD"}:
+                r = c.request(method, url, json={"name": "x"}, headers=h)
+                assert r.status_code == 403, (method, route.path, r.status_code)
+
+
+def test_cookie_sessions_need_the_csrf_token(bench_sqlite: Workbench) -> None:
+    wb = bench_sqlite
+    with TestClient(create_app(wb.store), follow_redirects=False) as c:
+        page = c.get("/login")
+        assert page.status_code == 200
+        bad = c.post("/login", data={"token": wb.tokens["alice"], "csrf": "forged"})
+        assert bad.status_code == 403
+        ok = c.post(
+            "/login", data={"token": wb.tokens["alice"], "csrf": c.cookies["prefkit_login_csrf"]}
+        )
+        assert ok.status_code == 303 and "prefkit_session" in c.cookies
+        aid = c.get("/api/campaigns/demo/assignment").json()["assignment"]["id"]
+        r = c.put(f"/api/assignments/{aid}/draft", json={"draft": {"rationale": "x"}})
+        assert r.status_code == 403 and "CSRF" in r.text
+        html = c.get("/c/demo").text
+        csrf = html.split('name="csrf-token" content="')[1].split('"')[0]
+        r = c.put(
+            f"/api/assignments/{aid}/draft",
+            json={"draft": {"rationale": "x"}},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert r.status_code == 200
+        assert c.post("/logout", data={}).status_code == 403  # forms need it too
+        assert c.post("/logout", data={"csrf": csrf}).status_code == 303
+
+
+def test_overlap_repeats_and_gold(tmp_path: Any) -> None:
+    from .conftest import make_workbench
+
+    wb = make_workbench(
+        f"sqlite:///{tmp_path / 'q.db'}",
+        pairs={"dataset": "hh-rlhf", "limit": 4},
+        overlap=2,
+        repeats=1.0,
+        repeat_gap=1,
+        attention_checks=[
+            {
+                "prompt": "Attention check: pick the reply that says 'pick me'.",
+                "responses": [{"id": "r1", "text": "pick me"}, {"id": "r2", "text": "not me"}],
+                "answer": "r1",
+            }
+        ],
+        gold_min=1,
+    )
+    with TestClient(create_app(wb.store)) as c:
+        seen: dict[str, list[dict[str, Any]]] = {}
+        for name in ("alice", "bob", "boss"):
+            h = bearer(wb, name)
+            seen[name] = []
+            nxt = c.get("/api/campaigns/demo/assignment", headers=h).json()
+            while not nxt["finished"]:
+                a = nxt["assignment"]
+                seen[name].append(a)
+                # Always "left": on a repeat (sides swapped) that is the other response.
+                r = c.post(f"/api/assignments/{a['id']}/submit", json=body(), headers=h)
+                assert r.status_code == 200, r.text
+                nxt = r.json()["next"]
+        figs = c.get("/api/admin/campaigns/demo/figures", headers=bearer(wb, "boss")).json()
+    # overlap 2: alice and bob take the 4 pairs; the admin gets only the attention check.
+    assert (
+        len({a["prompt"] and a["id"] for a in seen["alice"]}) == 4 + 1 + 4
+    )  # pairs, check, repeats
+    assert len(seen["boss"]) == 1
+    by = {r["annotator"]: r for r in figs["annotators"]}
+    assert by["alice"]["repeats"] == 4 and by["alice"]["self_consistency"] == 0.0
+    recs = [r for r in wb.store.records(campaign="demo") if r.annotator == "alice"]
+    repeats = [r for r in recs if "repeat_of" in r.metadata]
+    originals = {r.id: r for r in recs}
+    for rep in repeats:
+        orig = originals[rep.metadata["repeat_of"]]
+        assert rep.shown == list(reversed(orig.shown))  # type: ignore[arg-type]
+    assert figs["agreement"]["annotator_pairs"] == 4
+    wb.store.close()
