@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection
 
 from prefkit._json import dumps
-from prefkit.annotate._auth import Session, create_user, require_admin
+from prefkit.annotate._auth import create_user, require_admin
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import CampaignConfig
 from prefkit.annotate._state import COOKIE, State, bearer, cookie
@@ -24,6 +24,7 @@ from prefkit.annotate._work import (
     User,
     WorkError,
     assignment_view,
+    campaign_of,
     check_submission,
     progress,
     save_draft,
@@ -31,7 +32,6 @@ from prefkit.annotate._work import (
     skip,
     submit,
 )
-from prefkit.data import schema as t
 from prefkit.data import to_trl_pairs
 from prefkit.errors import PrefkitError
 
@@ -138,6 +138,7 @@ def _next(conn: Connection, st: State, camp_name: str, user: User) -> Next:
     row = serve(conn, camp, user)
     if row is None:
         return Next(finished=True, assignment=None)
+    st.remember_assignment(row.id, user.id, camp_name)
     return Next(finished=False, assignment=Assignment(**assignment_view(conn, camp, row)))
 
 
@@ -226,16 +227,20 @@ async def submit_(
 
 
 async def _campaign_of(st: State, user: User, assignment_id: int) -> str:
+    """The campaign of one of ``user``'s assignments (404 for anyone else's)."""
+    known = st.assignment_owner(assignment_id)
+    if known is not None:
+        if known[0] != user.id:
+            raise WorkError(404, f"assignment {assignment_id} is not one of yours")
+        return known[1]
 
-    with st.store.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(t.assignments.c.campaign, t.assignments.c.user_id).where(
-                t.assignments.c.id == assignment_id
-            )
-        ).first()
-    if row is None or row.user_id != user.id:
-        raise WorkError(404, f"assignment {assignment_id} is not one of yours")
-    return str(row.campaign)
+    def read() -> str:
+        with st.store.engine.connect() as conn:
+            return campaign_of(conn, user, assignment_id)
+
+    name = await run_in_threadpool(read)
+    st.remember_assignment(assignment_id, user.id, name)
+    return name
 
 
 @router.post("/assignments/{assignment_id}/skip", response_model=Next, tags=["annotate"])
@@ -349,4 +354,3 @@ def _trl(batch: list[Any], ties: str) -> Iterator[bytes]:
         yield (dumps(row) + "\n").encode("utf-8")
 
 
-__all__ += ["Body", "Session", "check_submission"]

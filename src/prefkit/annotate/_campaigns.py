@@ -7,6 +7,7 @@ all of them. Gold and attention units go to every annotator; other units to ``ov
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from prefkit.data import Store
 from prefkit.data import schema as t
 from prefkit.errors import PrefkitError
 
-__all__ = ["Campaign", "CampaignCreated", "create_campaign", "load_campaign"]
+__all__ = ["Campaign", "CampaignCreated", "Item", "create_campaign", "load_campaign"]
 
 GOLD_KINDS = ("gold", "attention")
 
@@ -39,6 +40,36 @@ class CampaignCreated:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class Item:
+    """One pair of a campaign with its texts (items never change once created)."""
+
+    id: int
+    unit_id: int
+    unit_kind: str
+    prompt: Any
+    a_id: str
+    a_hash: str
+    a_text: str
+    a_model: str | None
+    b_id: str
+    b_hash: str
+    b_text: str
+    b_model: str | None
+    source_judgment: str | None
+    answer: str | None
+
+
+_ITEM_SQL = (
+    "SELECT i.id, i.unit_id, u.kind, p.content, i.a_id, i.a_hash, ra.text, i.a_model, "
+    "i.b_id, i.b_hash, rb.text, i.b_model, i.source_judgment, i.answer "
+    "FROM campaign_items i JOIN campaign_units u ON u.id = i.unit_id "
+    "JOIN prompts p ON p.hash = i.prompt_hash JOIN responses ra ON ra.hash = i.a_hash "
+    "JOIN responses rb ON rb.hash = i.b_hash WHERE i.id = ?"
+)
+_ITEM_CACHE = 50_000
+
+
 @dataclass
 class Campaign:
     """A campaign's config and units, as the workbench keeps them in memory (they never change)."""
@@ -48,10 +79,34 @@ class Campaign:
     unit_kind: dict[int, str]
     unit_items: dict[int, list[int]]
     _orders: dict[str, list[int]] = field(default_factory=dict)
+    _items: dict[int, Item] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.config.name
+
+    @functools.cached_property
+    def criteria_json(self) -> list[dict[str, Any]]:
+        return [c.model_dump(mode="json") for c in self.config.criteria]
+
+    def item(self, conn: Connection, item_id: int) -> Item:
+        """An item with its texts, read once and then kept in memory."""
+        hit = self._items.get(item_id)
+        if hit is not None:
+            return hit
+        from prefkit.annotate._sql import Raw
+
+        raw = Raw(conn)
+        row = raw.one(_ITEM_SQL, (item_id,))
+        if row is None:
+            raise PrefkitError(f"campaign {self.name!r} has no item {item_id}")
+        vals = list(row)
+        vals[3] = raw.json_out(vals[3])
+        item = Item(*vals)
+        if len(self._items) >= _ITEM_CACHE:
+            self._items.clear()
+        self._items[item_id] = item
+        return item
 
     def order_for(self, user: str) -> list[int]:
         """The unit order one annotator works through: seeded by campaign and name, so stable."""

@@ -39,6 +39,7 @@ class State:
         self.auth = Auth(store.engine)
         self.secure_cookies = secure_cookies
         self._campaigns: dict[str, Campaign] = {}
+        self._owners: dict[int, tuple[int, str]] = {}  # assignment -> (user id, campaign)
         self._lock = threading.Lock()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.globals.update(markdown=render_markdown, prompt_turns=render_prompt)
@@ -66,6 +67,16 @@ class State:
                     .order_by(c.c.created_at, c.c.name)
                 )
             ]
+
+    def remember_assignment(self, assignment_id: int, user_id: int, campaign: str) -> None:
+        with self._lock:
+            if len(self._owners) > 200_000:
+                self._owners.clear()
+            self._owners[assignment_id] = (user_id, campaign)
+
+    def assignment_owner(self, assignment_id: int) -> tuple[int, str] | None:
+        with self._lock:
+            return self._owners.get(assignment_id)
 
     def forget_campaign(self, name: str) -> None:
         with self._lock:

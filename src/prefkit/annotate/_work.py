@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection
 
-from prefkit._json import loads
-from prefkit.annotate._campaigns import GOLD_KINDS, Campaign
+from prefkit.annotate._campaigns import GOLD_KINDS, Campaign, Item
+from prefkit.annotate._sql import Raw
 from prefkit.data import Judgment, Store, judgment_from_dict
-from prefkit.data import schema as t
 from prefkit.errors import PrefkitError
 
 __all__ = [
@@ -33,6 +31,10 @@ __all__ = [
 ]
 
 DRAFT_MAX_CHARS = 20_000
+_ASSIGNMENT_COLS = (
+    "id, campaign, user_id, item_id, seq, repeat_of, due_after, left_id, status, draft, "
+    "submit_key, judgment_id, started_at"
+)
 
 
 class WorkError(PrefkitError):
@@ -53,6 +55,25 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+@dataclass
+class Row:
+    """One assignment row."""
+
+    id: int
+    campaign: str
+    user_id: int
+    item_id: int
+    seq: int
+    repeat_of: int | None
+    due_after: int | None
+    left_id: str
+    status: str
+    draft: Any
+    submit_key: str | None
+    judgment_id: str | None
+    started_at: str | None
 
 
 class Submission(BaseModel):
@@ -77,52 +98,54 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _row(raw: Raw, values: Any) -> Row | None:
+    if values is None:
+        return None
+    r = Row(*values)
+    r.draft = raw.json_out(r.draft)
+    return r
+
+
 # ------------------------------------------------------------------------------------ reading
 
 
-def _member(conn: Connection, camp: Campaign, user: User) -> tuple[int, int]:
-    m = t.campaign_members
-    row = conn.execute(
-        sa.select(m.c.cursor, m.c.next_seq).where(m.c.campaign == camp.name, m.c.user_id == user.id)
-    ).first()
+def _member(raw: Raw, camp: Campaign, user: User) -> tuple[int, int, int]:
+    """(cursor, next_seq, done) of the user in the campaign; the row is made on first use."""
+    row = raw.one(
+        "SELECT cursor, next_seq, done FROM campaign_members WHERE campaign = ? AND user_id = ?",
+        (camp.name, user.id),
+    )
     if row is None:
-        conn.execute(m.insert().values(campaign=camp.name, user_id=user.id, cursor=0, next_seq=0))
-        return 0, 0
-    return int(row.cursor), int(row.next_seq)
+        raw.run(
+            "INSERT INTO campaign_members (campaign, user_id, cursor, next_seq, done) "
+            "VALUES (?, ?, 0, 0, 0)",
+            (camp.name, user.id),
+        )
+        # Judgments name their annotator; make sure that row exists before any is written.
+        raw.run(
+            "INSERT INTO annotators (name, kind) VALUES (?, 'human') ON CONFLICT DO NOTHING",
+            (user.name,),
+        )
+        return 0, 0, 0
+    return int(row[0]), int(row[1]), int(row[2])
 
 
-def _done_count(conn: Connection, camp: Campaign, user: User) -> int:
-    a = t.assignments
-    return int(
-        conn.execute(
-            sa.select(sa.func.count()).where(
-                a.c.campaign == camp.name, a.c.user_id == user.id, a.c.status == "done"
-            )
-        ).scalar_one()
-    )
-
-
-def _pending(conn: Connection, camp: Campaign, user: User, *, any_repeat: bool) -> Any:
+def _pending(raw: Raw, camp: Campaign, user: User, done: int, *, any_repeat: bool) -> Row | None:
     """The assignment to show now: a due repeat first, then the oldest pending one."""
-    a = t.assignments
-    base = sa.select(a).where(
-        a.c.campaign == camp.name, a.c.user_id == user.id, a.c.status == "pending"
+    rows = raw.all(
+        f"SELECT {_ASSIGNMENT_COLS} FROM assignments "
+        "WHERE campaign = ? AND user_id = ? AND status = 'pending' ORDER BY seq",
+        (camp.name, user.id),
     )
-    done = _done_count(conn, camp, user)
-    due = conn.execute(
-        base.where(a.c.repeat_of.is_not(None), *(() if any_repeat else (a.c.due_after <= done,)))
-        .order_by(a.c.seq)
-        .limit(1)
-    ).first()
-    if due is not None:
-        return due
-    return conn.execute(base.where(a.c.repeat_of.is_(None)).order_by(a.c.seq).limit(1)).first()
-
-
-def current(conn: Connection, camp: Campaign, user: User) -> Any:
-    """The pending assignment to show, without claiming new work (read-only)."""
-    row = _pending(conn, camp, user, any_repeat=False)
-    return row
+    first = None
+    for values in rows:
+        repeat_of, due_after = values[5], values[6]
+        if repeat_of is not None:
+            if any_repeat or (due_after is not None and due_after <= done):
+                return _row(raw, values)
+        elif first is None:
+            first = values
+    return _row(raw, first)
 
 
 def _allowed(camp: Campaign, user: User) -> None:
@@ -131,27 +154,26 @@ def _allowed(camp: Campaign, user: User) -> None:
         raise WorkError(404, f"campaign {camp.name!r} is not open to {user.name!r}")
 
 
-def serve(conn: Connection, camp: Campaign, user: User) -> Any:
+def serve(conn: Connection, camp: Campaign, user: User) -> Row | None:
     """The assignment to show now, claiming the next unit when nothing is pending (writes)."""
     _allowed(camp, user)
-    row = _pending(conn, camp, user, any_repeat=False)
+    raw = Raw(conn)
+    cursor, seq, done = _member(raw, camp, user)
+    row = _pending(raw, camp, user, done, any_repeat=False)
     if row is None:
-        row = _claim(conn, camp, user)
+        row = _claim(raw, conn, camp, user, cursor, seq)
     if row is None:  # nothing new left: outstanding repeats come now
-        row = _pending(conn, camp, user, any_repeat=True)
+        row = _pending(raw, camp, user, done, any_repeat=True)
     if row is not None and row.started_at is None:
-        started = _now()
-        conn.execute(
-            t.assignments.update().where(t.assignments.c.id == row.id).values(started_at=started)
-        )
-        row = conn.execute(sa.select(t.assignments).where(t.assignments.c.id == row.id)).one()
+        row.started_at = _now()
+        raw.run("UPDATE assignments SET started_at = ? WHERE id = ?", (row.started_at, row.id))
     return row
 
 
-def _claim(conn: Connection, camp: Campaign, user: User) -> Any:
-    cursor, seq = _member(conn, camp, user)
+def _claim(
+    raw: Raw, conn: Connection, camp: Campaign, user: User, cursor: int, seq: int
+) -> Row | None:
     order = camp.order_for(user.name)
-    u, a, it = t.campaign_units, t.assignments, t.campaign_items
     overlap = camp.config.overlap
     pos = cursor
     claimed_unit = None
@@ -161,115 +183,89 @@ def _claim(conn: Connection, camp: Campaign, user: User) -> Any:
         if camp.unit_kind[unit] in GOLD_KINDS:
             claimed_unit = unit
             break
-        res = conn.execute(
-            u.update().where(u.c.id == unit, u.c.claimed < overlap).values(claimed=u.c.claimed + 1)
-        )
-        if res.rowcount == 1:
+        if raw.count(
+            "UPDATE campaign_units SET claimed = claimed + 1 WHERE id = ? AND claimed < ?",
+            (unit, overlap),
+        ):
             claimed_unit = unit
             break
-    values = {"cursor": pos}
-    first = None
+    first: Row | None = None
     if claimed_unit is not None:
-        rows = []
         for item_id in camp.unit_items[claimed_unit]:
-            rows.append((item_id, seq))
-            seq += 1
-        sides = dict(
-            conn.execute(
-                sa.select(it.c.id, it.c.a_id).where(it.c.id.in_([r[0] for r in rows]))
-            ).all()
-        )
-        others = dict(
-            conn.execute(
-                sa.select(it.c.id, it.c.b_id).where(it.c.id.in_([r[0] for r in rows]))
-            ).all()
-        )
-        for item_id, s in rows:
-            left = sides[item_id] if camp.left_first(user.name, item_id) else others[item_id]
-            conn.execute(
-                a.insert().values(
-                    campaign=camp.name,
-                    user_id=user.id,
-                    item_id=item_id,
-                    seq=s,
-                    left_id=left,
-                    status="pending",
+            item = camp.item(conn, item_id)
+            left = item.a_id if camp.left_first(user.name, item_id) else item.b_id
+            new_id = raw.one(
+                "INSERT INTO assignments (campaign, user_id, item_id, seq, left_id, status) "
+                "VALUES (?, ?, ?, ?, ?, 'pending') RETURNING id",
+                (camp.name, user.id, item_id, seq, left),
+            )[0]
+            if first is None:
+                first = Row(
+                    int(new_id),
+                    camp.name,
+                    user.id,
+                    item_id,
+                    seq,
+                    None,
+                    None,
+                    left,
+                    "pending",
+                    None,
+                    None,
+                    None,
+                    None,
                 )
-            )
-        values["next_seq"] = seq
-        first = True
-    m = t.campaign_members
-    conn.execute(
-        m.update().where(m.c.campaign == camp.name, m.c.user_id == user.id).values(**values)
+            seq += 1
+    raw.run(
+        "UPDATE campaign_members SET cursor = ?, next_seq = ? WHERE campaign = ? AND user_id = ?",
+        (pos, seq, camp.name, user.id),
     )
-    if first is None:
-        return None
-    return _pending(conn, camp, user, any_repeat=False)
+    return first
 
 
-def assignment_view(conn: Connection, camp: Campaign, row: Any) -> dict[str, Any]:
+def assignment_view(conn: Connection, camp: Campaign, row: Row) -> dict[str, Any]:
     """What the annotator sees: the prompt and the two responses as left/right, nothing else."""
-    it = t.campaign_items
-    item = conn.execute(sa.select(it).where(it.c.id == row.item_id)).one()
-    prompt = conn.execute(
-        sa.select(t.prompts.c.content).where(t.prompts.c.hash == item.prompt_hash)
-    ).scalar_one()
-    # the JSON column type has decoded it already: a string or a list of messages
-    texts = dict(
-        conn.execute(
-            sa.select(t.responses.c.hash, t.responses.c.text).where(
-                t.responses.c.hash.in_([item.a_hash, item.b_hash])
-            )
-        ).all()
+    item = camp.item(conn, row.item_id)
+    left, right = (
+        (item.a_text, item.b_text) if row.left_id == item.a_id else (item.b_text, item.a_text)
     )
-    a_text, b_text = texts[item.a_hash], texts[item.b_hash]
-    left, right = (a_text, b_text) if row.left_id == item.a_id else (b_text, a_text)
-    draft = row.draft
-    if isinstance(draft, str):
-        draft = loads(draft)
     cfg = camp.config
     return {
         "id": row.id,
         "campaign": camp.name,
         "seq": row.seq,
-        "prompt": prompt,
+        "prompt": item.prompt,
         "left": left,
         "right": right,
-        "criteria": [c.model_dump(mode="json") for c in cfg.criteria],
+        "criteria": camp.criteria_json,
         "allow_ties": cfg.allow_ties,
         "ask_strength": cfg.ask_strength,
         "min_rationale_chars": cfg.min_rationale_chars,
-        "draft": draft,
+        "draft": row.draft if isinstance(row.draft, dict) else None,
     }
 
 
 def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
-    """Done, skipped and pending assignments, and how many units are still open to this user."""
-    a = t.assignments
+    """Done, skipped and pending assignments, and how many items are still open to this user."""
+    raw = Raw(conn)
     counts = dict(
-        conn.execute(
-            sa.select(a.c.status, sa.func.count())
-            .where(a.c.campaign == camp.name, a.c.user_id == user.id)
-            .group_by(a.c.status)
-        ).all()
-    )
-    cursor, _ = conn.execute(
-        sa.select(t.campaign_members.c.cursor, t.campaign_members.c.next_seq).where(
-            t.campaign_members.c.campaign == camp.name,
-            t.campaign_members.c.user_id == user.id,
+        raw.all(
+            "SELECT status, COUNT(*) FROM assignments WHERE campaign = ? AND user_id = ? "
+            "GROUP BY status",
+            (camp.name, user.id),
         )
-    ).first() or (0, 0)
-    order = camp.order_for(user.name)[cursor:]
+    )
+    member = raw.one(
+        "SELECT cursor FROM campaign_members WHERE campaign = ? AND user_id = ?",
+        (camp.name, user.id),
+    )
+    cursor = int(member[0]) if member else 0
     claimed = dict(
-        conn.execute(
-            sa.select(t.campaign_units.c.id, t.campaign_units.c.claimed).where(
-                t.campaign_units.c.campaign == camp.name
-            )
-        ).all()
+        raw.all("SELECT id, claimed FROM campaign_units WHERE campaign = ?", (camp.name,))
     )
     open_items = sum(
         len(camp.unit_items[u])
-        for u in order
+        for u in camp.order_for(user.name)[cursor:]
         if camp.unit_kind[u] in GOLD_KINDS or claimed.get(u, 0) < camp.config.overlap
     )
     done = int(counts.get("done", 0))
@@ -287,42 +283,46 @@ def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
 # ------------------------------------------------------------------------------------ writing
 
 
-def _own(conn: Connection, user: User, assignment_id: int) -> Any:
-    a = t.assignments
-    row = conn.execute(sa.select(a).where(a.c.id == assignment_id)).first()
+def _own(raw: Raw, user: User, assignment_id: int) -> Row:
+    row = _row(
+        raw, raw.one(f"SELECT {_ASSIGNMENT_COLS} FROM assignments WHERE id = ?", (assignment_id,))
+    )
     if row is None or row.user_id != user.id:
         # The same answer whether it does not exist or belongs to someone else: no probing.
         raise WorkError(404, f"assignment {assignment_id} is not one of yours")
     return row
 
 
+def campaign_of(conn: Connection, user: User, assignment_id: int) -> str:
+    return _own(Raw(conn), user, assignment_id).campaign
+
+
 def save_draft(conn: Connection, user: User, assignment_id: int, draft: dict[str, Any]) -> None:
-    row = _own(conn, user, assignment_id)
+    raw = Raw(conn)
+    row = _own(raw, user, assignment_id)
     if row.status != "pending":
         raise WorkError(
             409, f"assignment {assignment_id} is {row.status}; drafts are for open work"
         )
-    a = t.assignments
-    conn.execute(a.update().where(a.c.id == assignment_id).values(draft=draft))
+    raw.run("UPDATE assignments SET draft = ? WHERE id = ?", (raw.json_in(draft), assignment_id))
 
 
 def skip(conn: Connection, camp: Campaign, user: User, assignment_id: int, reason: str) -> None:
-    row = _own(conn, user, assignment_id)
+    raw = Raw(conn)
+    row = _own(raw, user, assignment_id)
     reason = reason.strip()
     if not reason:
         raise WorkError(422, "say why you skip (a few words), e.g. 'I cannot judge code'")
     if row.status != "pending":
         raise WorkError(409, f"assignment {assignment_id} is {row.status} already")
-    a, it, u = t.assignments, t.campaign_items, t.campaign_units
-    conn.execute(
-        a.update()
-        .where(a.c.id == assignment_id)
-        .values(status="skipped", skip_reason=reason[:500], draft=None)
+    raw.run(
+        "UPDATE assignments SET status = 'skipped', skip_reason = ?, draft = NULL WHERE id = ?",
+        (reason[:500], assignment_id),
     )
-    unit = conn.execute(sa.select(it.c.unit_id).where(it.c.id == row.item_id)).scalar_one()
-    if row.repeat_of is None and camp.unit_kind[unit] == "pair":
+    item = camp.item(conn, row.item_id)
+    if row.repeat_of is None and item.unit_kind == "pair":
         # Let another annotator take the pair instead.
-        conn.execute(u.update().where(u.c.id == unit).values(claimed=u.c.claimed - 1))
+        raw.run("UPDATE campaign_units SET claimed = claimed - 1 WHERE id = ?", (item.unit_id,))
 
 
 @dataclass(frozen=True)
@@ -335,52 +335,46 @@ def submit(
     conn: Connection, store: Store, camp: Campaign, user: User, assignment_id: int, sub: Submission
 ) -> Submitted:
     """Store one judgment for an assignment, exactly once per idempotency key."""
-    row = _own(conn, user, assignment_id)
+    raw = Raw(conn)
+    row = _own(raw, user, assignment_id)
     if row.status == "done":
         if row.submit_key == sub.key:
-            return Submitted(row.judgment_id, True)
+            return Submitted(str(row.judgment_id), True)
         raise WorkError(409, f"assignment {assignment_id} was submitted already (another key)")
     if row.status != "pending":
         raise WorkError(409, f"assignment {assignment_id} is {row.status}; it takes no judgment")
-    it = t.campaign_items
-    item = conn.execute(sa.select(it).where(it.c.id == row.item_id)).one()
-    rec = _record(conn, camp, user, row, item, sub)
-    a = t.assignments
-    res = conn.execute(
-        a.update()
-        .where(a.c.id == assignment_id, a.c.status == "pending")
-        .values(status="done", submit_key=sub.key, judgment_id=rec.id, draft=None)
+    item = camp.item(conn, row.item_id)
+    orig = None
+    if row.repeat_of is not None:
+        orig = raw.one("SELECT judgment_id FROM assignments WHERE id = ?", (row.repeat_of,))[0]
+    rec = _record(camp, user, row, item, sub, orig)
+    changed = raw.count(
+        "UPDATE assignments SET status = 'done', submit_key = ?, judgment_id = ?, draft = NULL "
+        "WHERE id = ? AND status = 'pending'",
+        (sub.key, rec.id, assignment_id),
     )
-    if res.rowcount != 1:  # another process got there first; the caller retries
+    if changed != 1:  # another process got there first; the caller retries
         raise WorkError(409, f"assignment {assignment_id} changed meanwhile; send it again")
-    store.insert_new(conn, [rec])
-    unit_kind = camp.unit_kind[
-        conn.execute(sa.select(it.c.unit_id).where(it.c.id == row.item_id)).scalar_one()
-    ]
+    store.insert_new(conn, [rec], parents=False)
+    raw.run(
+        "UPDATE campaign_members SET done = done + 1 WHERE campaign = ? AND user_id = ?",
+        (camp.name, user.id),
+    )
     if (
         row.repeat_of is None
-        and unit_kind not in GOLD_KINDS
+        and item.unit_kind not in GOLD_KINDS
         and camp.repeat_drawn(user.name, item.id)
     ):
-        _, seq = _member(conn, camp, user)
+        _cursor, seq, done = _member(raw, camp, user)
         right = item.b_id if row.left_id == item.a_id else item.a_id
-        conn.execute(
-            a.insert().values(
-                campaign=camp.name,
-                user_id=user.id,
-                item_id=item.id,
-                seq=seq,
-                repeat_of=row.id,
-                due_after=_done_count(conn, camp, user) + camp.config.repeat_gap,
-                left_id=right,  # sides swapped
-                status="pending",
-            )
-        )
-        m = t.campaign_members
-        conn.execute(
-            m.update()
-            .where(m.c.campaign == camp.name, m.c.user_id == user.id)
-            .values(next_seq=seq + 1)
+        raw.run(
+            "INSERT INTO assignments (campaign, user_id, item_id, seq, repeat_of, due_after, "
+            "left_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
+            (camp.name, user.id, item.id, seq, row.id, done + camp.config.repeat_gap, right),
+        )  # sides swapped
+        raw.run(
+            "UPDATE campaign_members SET next_seq = ? WHERE campaign = ? AND user_id = ?",
+            (seq + 1, camp.name, user.id),
         )
     return Submitted(str(rec.id), False)
 
@@ -418,66 +412,38 @@ def check_submission(camp: Campaign, sub: Submission) -> None:
 
 
 def _record(
-    conn: Connection, camp: Campaign, user: User, row: Any, item: Any, sub: Submission
+    camp: Campaign, user: User, row: Row, item: Item, sub: Submission, repeat_of: str | None
 ) -> Judgment:
     check_submission(camp, sub)
-    prompt = conn.execute(
-        sa.select(t.prompts.c.content).where(t.prompts.c.hash == item.prompt_hash)
-    ).scalar_one()
-    # the JSON column type has decoded it already: a string or a list of messages
-    texts = dict(
-        conn.execute(
-            sa.select(t.responses.c.hash, t.responses.c.text).where(
-                t.responses.c.hash.in_([item.a_hash, item.b_hash])
-            )
-        ).all()
-    )
     left = row.left_id
     right = item.b_id if left == item.a_id else item.a_id
     side = {"left": left, "right": right}
     submitted = _now()
     started = row.started_at or submitted
-    duration = max(
-        0,
-        int(
-            (datetime.fromisoformat(submitted) - datetime.fromisoformat(started)).total_seconds()
-            * 1000
-        ),
-    )
-    unit_kind = camp.unit_kind[
-        conn.execute(
-            sa.select(t.campaign_items.c.unit_id).where(t.campaign_items.c.id == item.id)
-        ).scalar_one()
-    ]
+    ms = (datetime.fromisoformat(submitted) - datetime.fromisoformat(started)).total_seconds()
     meta: dict[str, Any] = {
         "campaign": camp.name,
         "assignment": row.id,
         "item": item.id,
-        "unit_kind": unit_kind,
+        "unit_kind": item.unit_kind,
     }
     if item.source_judgment is not None:
         meta["source_judgment"] = item.source_judgment
-    if row.repeat_of is not None:
-        orig = conn.execute(
-            sa.select(t.assignments.c.judgment_id).where(t.assignments.c.id == row.repeat_of)
-        ).scalar_one()
-        meta["repeat_of"] = orig
+    if repeat_of is not None:
+        meta["repeat_of"] = repeat_of
     return judgment_from_dict(
         {
             "id": f"{camp.name}-a{row.id}",
-            "prompt": prompt,
+            "prompt": item.prompt,
             "responses": [
-                {"id": item.a_id, "text": texts[item.a_hash], "model": item.a_model},
-                {"id": item.b_id, "text": texts[item.b_hash], "model": item.b_model},
+                {"id": item.a_id, "text": item.a_text, "model": item.a_model},
+                {"id": item.b_id, "text": item.b_text, "model": item.b_model},
             ],
             "preference": "tie" if sub.preference == "tie" else side[sub.preference],
             "ranking": None,
             "strength": sub.strength,
             "ratings": {
-                c.name: {
-                    side["left"]: sub.ratings[c.name]["left"],
-                    side["right"]: sub.ratings[c.name]["right"],
-                }
+                c.name: {left: sub.ratings[c.name]["left"], right: sub.ratings[c.name]["right"]}
                 for c in camp.config.criteria
             },
             "rationale": sub.rationale.strip(),
@@ -485,6 +451,10 @@ def _record(
             "shown": [left, right],
             "source": "human",
             "metadata": meta,
-            "timings": {"started_at": started, "submitted_at": submitted, "duration_ms": duration},
+            "timings": {
+                "started_at": started,
+                "submitted_at": submitted,
+                "duration_ms": max(0, int(ms * 1000)),
+            },
         }
     )

@@ -203,6 +203,7 @@ campaign_members = sa.Table(
     ),
     sa.Column("cursor", sa.Integer, nullable=False, server_default="0"),  # in the user's order
     sa.Column("next_seq", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("done", sa.Integer, nullable=False, server_default="0"),  # judgments submitted
 )
 
 assignments = sa.Table(

@@ -436,15 +436,21 @@ class Store:
             if progress is not None:
                 progress(done)
 
-    def insert_new(self, conn: Connection, records: Sequence[Judgment]) -> None:
+    def insert_new(
+        self, conn: Connection, records: Sequence[Judgment], *, parents: bool = True
+    ) -> None:
         """Insert records whose ids are known to be new, inside the caller's transaction.
 
         For writers that own their transaction (the workbench commits a judgment together with
-        its assignment); use :meth:`add_records` otherwise.
+        its assignment); use :meth:`add_records` otherwise. ``parents=False`` skips the prompt,
+        response, annotator and campaign rows, which the caller knows exist already.
         """
         planner = _Planner()
         for chunk in _chunks(records, _WRITE_CHUNK):
-            self._insert(conn, planner.plan(chunk))
+            b = planner.plan(chunk)
+            if not parents:
+                b = _Batch(b.n, [], [], [], [], b.judgments, b.judgment_responses, b.ratings)
+            self._insert(conn, b)
 
     def put_texts(
         self, conn: Connection, prompt: str, texts: Sequence[str]

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("cursor", sa.Integer(), server_default="0", nullable=False),
         sa.Column("next_seq", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("done", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(
             ["campaign"], ["campaigns.name"], name=op.f("fk_campaign_members_campaign_campaigns")
         ),

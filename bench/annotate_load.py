@@ -1,0 +1,280 @@
+"""Load test of the workbench: N concurrent annotators submitting over HTTP to a real server.
+
+Each simulated annotator signs in with its token, fetches its assignment and then submits
+judgments as fast as the server answers (every submission returns the next assignment). 5 % of
+submissions are sent twice at once with the same idempotency key (a double click). With
+``--kill-after S`` the server is killed with SIGKILL S seconds in, restarted, and the clients
+retry what was in flight with the same keys. At the end the store is checked: every
+acknowledged submission must be there exactly once.
+
+Usage: python bench/annotate_load.py [--annotators 50] [--seconds 10] [--db-url URL]
+                                     [--kill-after S] [--pairs 4000]
+Prints submissions/s, p50/p99 latency, and lost / duplicated counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFKIT = Path(sys.executable).with_name("prefkit")
+RATIONALE = "Response A answers what was asked and stays accurate, while B drifts off topic. So A wins."
+CRITERIA = ("helpfulness", "harmlessness", "honesty")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, str]:
+    from prefkit.annotate import CampaignConfig, create_campaign, create_user
+    from prefkit.data import judgment_from_dict, open_store
+
+    rng = random.Random(0)
+    words = "the a model answer explains qubits gravity poem recipe code bug fix why how".split()
+    recs = []
+    for i in range(pairs):
+        prompt = " ".join(rng.choices(words, k=12)) + f"? ({i})"
+        recs.append(
+            judgment_from_dict(
+                {
+                    "id": f"load-{i}",
+                    "prompt": prompt,
+                    "responses": [
+                        {"id": "r1", "text": " ".join(rng.choices(words, k=80))},
+                        {"id": "r2", "text": " ".join(rng.choices(words, k=80))},
+                    ],
+                    "preference": "r1",
+                    "metadata": {"dataset": "load"},
+                }
+            )
+        )
+    with open_store(db_url) as store:
+        store.add_records(recs)
+        create_campaign(
+            store,
+            CampaignConfig(name="load", pairs={"dataset": "load"}, overlap=overlap, repeats=0.05),
+        )
+        tokens = {}
+        with store.engine.begin() as conn:
+            for k in range(annotators):
+                tokens[f"ann-{k:03d}"] = create_user(conn, f"ann-{k:03d}")[1]
+    return tokens
+
+
+class Server:
+    def __init__(self, db_url: str, log: Path) -> None:
+        self.db_url, self.log, self.port = db_url, log, free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [str(PREFKIT), "serve", "--db", self.db_url, "--port", str(self.port)],
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start")
+
+    def kill9(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=20)
+
+
+class Conn:
+    """A minimal HTTP/1.1 keep-alive client: the load generator must cost less than the server."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.token = port, token
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        data = b"" if body is None else json.dumps(body).encode()
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {self.token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        )
+        try:
+            self.writer.write(head.encode() + data)
+            await self.writer.drain()
+            assert self.reader is not None
+            status_line = await self.reader.readline()
+            if not status_line:
+                raise ConnectionError("closed")
+            status = int(status_line.split()[1])
+            length = 0
+            while (line := await self.reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            payload = await self.reader.readexactly(length) if length else b""
+        except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):
+            self.close()
+            raise ConnectionError("request failed") from None
+        return status, json.loads(payload) if payload else None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def annotator(
+    port_of: Any, token: str, stop_at: float, acked: dict[str, str], lat: list[float], stats: dict[str, int], seed: int
+) -> None:
+    rng = random.Random(seed)
+    conn = Conn(port_of(), token)
+    twin = Conn(port_of(), token)
+
+    async def call(c: Conn, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        while True:  # retry through a server restart, with the same body (and key)
+            try:
+                c.port = port_of()
+                return await c.request(method, path, body)
+            except ConnectionError:
+                stats["retries"] += 1
+                await asyncio.sleep(0.05)
+
+    status, nxt = await call(conn, "GET", "/api/campaigns/load/assignment")
+    while time.monotonic() < stop_at and status == 200 and not nxt["finished"]:
+        a = nxt["assignment"]
+        body = {
+            "key": uuid.uuid4().hex,
+            "preference": rng.choice(["left", "right", "tie"]),
+            "ratings": {c: {"left": rng.randint(1, 5), "right": rng.randint(1, 5)} for c in CRITERIA},
+            "rationale": RATIONALE,
+        }
+        t0 = time.perf_counter()
+        if rng.random() < 0.05:  # a double click: the same submission twice at once
+            (status, res), (status2, res2) = await asyncio.gather(
+                call(conn, "POST", f"/api/assignments/{a['id']}/submit", body),
+                call(twin, "POST", f"/api/assignments/{a['id']}/submit", body),
+            )
+            stats["double_sent"] += 1
+            if status2 == 200 and status != 200:
+                status, res = status2, res2
+        else:
+            status, res = await call(conn, "POST", f"/api/assignments/{a['id']}/submit", body)
+        lat.append(time.perf_counter() - t0)
+        if status != 200:
+            stats[f"http_{status}"] = stats.get(f"http_{status}", 0) + 1
+            break
+        acked[body["key"]] = res["judgment_id"]
+        nxt = res["next"]
+    conn.close()
+    twin.close()
+
+
+async def drive(server: Server, tokens: dict[str, str], seconds: float, kill_after: float | None) -> tuple[dict[str, str], list[float], dict[str, int], float]:
+    acked: dict[str, str] = {}
+    lat: list[float] = []
+    stats: dict[str, int] = {"retries": 0, "double_sent": 0, "kills": 0}
+    start = time.monotonic()
+    stop_at = start + seconds
+
+    async def killer() -> None:
+        if kill_after is None:
+            return
+        await asyncio.sleep(kill_after)
+        server.kill9()
+        stats["kills"] += 1
+        await asyncio.to_thread(server.start)
+
+    tasks = [
+        annotator(lambda: server.port, tok, stop_at, acked, lat, stats, i)
+        for i, tok in enumerate(tokens.values())
+    ]
+    await asyncio.gather(killer(), *tasks)
+    return acked, lat, stats, time.monotonic() - start
+
+
+def verify(db_url: str, acked: dict[str, str]) -> tuple[int, int, int]:
+    from prefkit.data import open_store
+    from prefkit.data import schema as t
+
+    with open_store(db_url) as store, store.engine.connect() as conn:
+        j, a = t.judgments, t.assignments
+        stored = {r.id for r in conn.execute(sa.select(j.c.id).where(j.c.campaign == "load"))}
+        lost = sum(1 for jid in set(acked.values()) if jid not in stored)
+        keys = conn.execute(
+            sa.select(a.c.submit_key, sa.func.count()).where(a.c.status == "done").group_by(a.c.submit_key)
+        ).all()
+        dup_keys = sum(n - 1 for _k, n in keys if n > 1)
+        per_assignment = conn.execute(
+            sa.select(sa.func.count(), sa.func.count(sa.distinct(j.c.id))).where(j.c.campaign == "load")
+        ).one()
+        dups = dup_keys + (per_assignment[0] - per_assignment[1])
+    return len(stored), lost, dups
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--annotators", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--pairs", type=int, default=4000)
+    ap.add_argument("--overlap", type=int, default=3)
+    ap.add_argument("--db-url", default=None, help="default: a fresh SQLite file")
+    ap.add_argument("--kill-after", type=float, default=None, help="SIGKILL the server after S s")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="prefkit-load-"))
+    url = args.db_url or f"sqlite:///{tmp / 'load.db'}"
+    tokens = setup(url, args.annotators, args.pairs, args.overlap)
+    server = Server(url, tmp / "server.log")
+    server.start()
+    try:
+        acked, lat, stats, wall = asyncio.run(drive(server, tokens, args.seconds, args.kill_after))
+    finally:
+        server.stop()
+    stored, lost, dups = verify(url, acked)
+    lat.sort()
+    p50 = statistics.median(lat) * 1000 if lat else float("nan")
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
+    db = url.split(":")[0]
+    print(f"{args.annotators} annotators, {db}, {wall:.1f} s" + (f", server killed with SIGKILL at {args.kill_after} s and restarted" if args.kill_after else ""))
+    print(f"  acknowledged submissions: {len(acked)}  ({len(acked) / wall:.0f}/s)")
+    print(f"  latency p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    print(f"  stored {stored}; lost {lost}; duplicated {dups}; double-sent {stats['double_sent']}; client retries {stats['retries']}")
+    other = {k: v for k, v in stats.items() if k.startswith("http_")}
+    if other:
+        print(f"  refused: {other}")
+    print("  reference: Label Studio on this machine, 36.6/s at p99 1.66 s (from the issue)")
+    if lost or dups:
+        sys.exit(1)
+    os.environ.pop("X", None)
+
+
+if __name__ == "__main__":
+    main()
