@@ -34,7 +34,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFKIT = Path(sys.executable).with_name("prefkit")
-RATIONALE = "Response A answers what was asked and stays accurate, while B drifts off topic. So A wins."
+RATIONALE = (
+    "Response A answers what was asked and stays accurate, while B drifts off topic. So A wins."
+)
 CRITERIA = ("helpfulness", "harmlessness", "honesty")
 
 
@@ -49,7 +51,7 @@ def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, s
     from prefkit.data import judgment_from_dict, open_store
 
     rng = random.Random(0)
-    words = "the a model answer explains qubits gravity poem recipe code bug fix why how".split()
+    words = ["the", "a", "model", "answer", "explains", "qubits", "gravity", "poem", "recipe", "code", "bug", "fix", "why", "how"]
     recs = []
     for i in range(pairs):
         prompt = " ".join(rng.choices(words, k=12)) + f"? ({i})"
@@ -153,7 +155,13 @@ class Conn:
 
 
 async def annotator(
-    port_of: Any, token: str, stop_at: float, acked: dict[str, str], lat: list[float], stats: dict[str, int], seed: int
+    port_of: Any,
+    token: str,
+    stop_at: float,
+    acked: dict[str, str],
+    lat: list[float],
+    stats: dict[str, int],
+    seed: int,
 ) -> None:
     rng = random.Random(seed)
     conn = Conn(port_of(), token)
@@ -174,7 +182,9 @@ async def annotator(
         body = {
             "key": uuid.uuid4().hex,
             "preference": rng.choice(["left", "right", "tie"]),
-            "ratings": {c: {"left": rng.randint(1, 5), "right": rng.randint(1, 5)} for c in CRITERIA},
+            "ratings": {
+                c: {"left": rng.randint(1, 5), "right": rng.randint(1, 5)} for c in CRITERIA
+            },
             "rationale": RATIONALE,
         }
         t0 = time.perf_counter()
@@ -198,7 +208,9 @@ async def annotator(
     twin.close()
 
 
-async def drive(server: Server, tokens: dict[str, str], seconds: float, kill_after: float | None) -> tuple[dict[str, str], list[float], dict[str, int], float]:
+async def drive(
+    server: Server, tokens: dict[str, str], seconds: float, kill_after: float | None
+) -> tuple[dict[str, str], list[float], dict[str, int], float]:
     acked: dict[str, str] = {}
     lat: list[float] = []
     stats: dict[str, int] = {"retries": 0, "double_sent": 0, "kills": 0}
@@ -230,11 +242,15 @@ def verify(db_url: str, acked: dict[str, str]) -> tuple[int, int, int]:
         stored = {r.id for r in conn.execute(sa.select(j.c.id).where(j.c.campaign == "load"))}
         lost = sum(1 for jid in set(acked.values()) if jid not in stored)
         keys = conn.execute(
-            sa.select(a.c.submit_key, sa.func.count()).where(a.c.status == "done").group_by(a.c.submit_key)
+            sa.select(a.c.submit_key, sa.func.count())
+            .where(a.c.status == "done")
+            .group_by(a.c.submit_key)
         ).all()
         dup_keys = sum(n - 1 for _k, n in keys if n > 1)
         per_assignment = conn.execute(
-            sa.select(sa.func.count(), sa.func.count(sa.distinct(j.c.id))).where(j.c.campaign == "load")
+            sa.select(sa.func.count(), sa.func.count(sa.distinct(j.c.id))).where(
+                j.c.campaign == "load"
+            )
         ).one()
         dups = dup_keys + (per_assignment[0] - per_assignment[1])
     return len(stored), lost, dups
@@ -263,10 +279,21 @@ def main() -> None:
     p50 = statistics.median(lat) * 1000 if lat else float("nan")
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
     db = url.split(":")[0]
-    print(f"{args.annotators} annotators, {db}, {wall:.1f} s" + (f", server killed with SIGKILL at {args.kill_after} s and restarted" if args.kill_after else ""))
+    print(
+        f"{args.annotators} annotators, {db}, {wall:.1f} s"
+        + (
+            f", server killed with SIGKILL at {args.kill_after} s and restarted"
+            if args.kill_after
+            else ""
+        )
+    )
     print(f"  acknowledged submissions: {len(acked)}  ({len(acked) / wall:.0f}/s)")
-    print(f"  latency p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-    print(f"  stored {stored}; lost {lost}; duplicated {dups}; double-sent {stats['double_sent']}; client retries {stats['retries']}")
+    print(
+        f"  latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {lat[-1] * 1000 if lat else 0:.0f} ms"
+    )
+    print(
+        f"  stored {stored}; lost {lost}; duplicated {dups}; double-sent {stats['double_sent']}; client retries {stats['retries']}"
+    )
     other = {k: v for k, v in stats.items() if k.startswith("http_")}
     if other:
         print(f"  refused: {other}")

@@ -50,16 +50,32 @@ def sign_in(page: Any, base: str, token: str) -> None:
 
 
 def current(base: str, token: str) -> dict[str, Any]:
-    r = httpx.get(f"{base}/api/campaigns/demo/assignment", headers={"Authorization": f"Bearer {token}"})
+    r = httpx.get(
+        f"{base}/api/campaigns/demo/assignment", headers={"Authorization": f"Bearer {token}"}
+    )
     return r.json()["assignment"]  # type: ignore[no-any-return]
 
 
-def test_keyboard_only_judging_with_a_reload(bench_sqlite: Workbench, browser: Any, tmp_path: Path) -> None:
+def test_keyboard_only_judging_with_a_reload(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
     wb = bench_sqlite
     plan = [  # ratings in key order (criterion by criterion, A then B), verdict, rationale
-        ("425534", "a", "Response A answers the question directly. B ignores the request, so A is better here."),
-        ("231455", "b", "Response B is more careful and more accurate. A makes a claim that is plainly false."),
-        ("333333", "t", "Both replies say nearly the same thing with the same quality, so neither is better."),
+        (
+            "425534",
+            "a",
+            "Response A answers the question directly. B ignores the request, so A is better here.",
+        ),
+        (
+            "231455",
+            "b",
+            "Response B is more careful and more accurate. A makes a claim that is plainly false.",
+        ),
+        (
+            "333333",
+            "t",
+            "Both replies say nearly the same thing with the same quality, so neither is better.",
+        ),
     ]
     expected = []
     with server(wb.url, log=tmp_path / "server.log") as (base, _proc):
@@ -94,7 +110,10 @@ def test_keyboard_only_judging_with_a_reload(bench_sqlite: Workbench, browser: A
                     for side in ("left", "right")
                 ]
                 assert kept == list(digits)
-                assert page.locator('input[name="preference"]:checked').get_attribute("value") == "right"
+                assert (
+                    page.locator('input[name="preference"]:checked').get_attribute("value")
+                    == "right"
+                )
             page.keyboard.press("Enter")
             page.wait_for_function(
                 "aid => document.querySelector('#judgment') === null || "
@@ -113,7 +132,8 @@ def test_keyboard_only_judging_with_a_reload(bench_sqlite: Workbench, browser: A
         assert (text[left], text[right]) == (shown["left"], shown["right"])
         assert rec.preference == {"a": left, "b": right, "t": "tie"}[verdict]
         assert rec.ratings == {
-            n: {left: int(digits[2 * k]), right: int(digits[2 * k + 1])} for k, n in enumerate(names)
+            n: {left: int(digits[2 * k]), right: int(digits[2 * k + 1])}
+            for k, n in enumerate(names)
         }
         assert rec.rationale == why and rec.annotator == "alice" and rec.source == "human"
         assert rec.timings is not None and rec.timings.submitted_at is not None
@@ -154,7 +174,12 @@ def test_untrusted_text_never_runs(
         body = page.locator("main").inner_text()
         assert "<script>window.__pwned = 'script'</script>" in body  # shown as text
         assert "<img src=x onerror=" in body and "<svg onload=" in body
-        assert page.evaluate("document.querySelectorAll('main script, main img, main svg, main iframe').length") == 0
+        assert (
+            page.evaluate(
+                "document.querySelectorAll('main script, main img, main svg, main iframe').length"
+            )
+            == 0
+        )
         hrefs = page.eval_on_selector_all("main a", "els => els.map(e => e.getAttribute('href'))")
         assert not [h for h in hrefs if h and h.strip().lower().startswith("javascript")]
         page.get_by_text("click me").first.click()

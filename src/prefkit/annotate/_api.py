@@ -44,7 +44,8 @@ AssignmentId = Annotated[int, Path(ge=1, le=2**53)]
 
 
 def state(request: Request) -> State:
-    return request.app.state.prefkit  # type: ignore[no-any-return]
+    st: State = request.app.state.prefkit
+    return st
 
 
 def who(
@@ -352,5 +353,3 @@ def stream_export(st: State, campaign: str, format: str, ties: str) -> Streaming
 def _trl(batch: list[Any], ties: str) -> Iterator[bytes]:
     for row in to_trl_pairs(batch, ties=ties):  # type: ignore[arg-type]
         yield (dumps(row) + "\n").encode("utf-8")
-
-

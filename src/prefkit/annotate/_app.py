@@ -82,6 +82,9 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
                 {"user": None, "csrf": "", "message": exc.message},
                 status_code=exc.status,
             )
+        if exc.status == 422:  # FastAPI's documented shape for 422, with our message in it
+            detail: Any = [{"loc": ["body"], "msg": exc.message, "type": "value_error"}]
+            return JSONResponse({"detail": detail}, status_code=422)
         return JSONResponse({"detail": exc.message}, status_code=exc.status)
 
     @app.exception_handler(PrefkitError)
@@ -90,14 +93,11 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = []
-        for err in exc.errors()[:10]:
-            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-            problems.append(f"{loc}: {err.get('msg')}")
-        detail: Any = "; ".join(problems) or "invalid request"
+        errors = _jsonable(exc.errors())
         if _wants_html(request):
-            return await work_error(request, WorkError(422, detail))
-        return JSONResponse({"detail": detail, "errors": _jsonable(exc.errors())}, status_code=422)
+            text = "; ".join(f"{'.'.join(e['loc'][1:]) or 'request'}: {e['msg']}" for e in errors)
+            return await work_error(request, WorkError(422, text or "invalid request"))
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -61,9 +61,11 @@ def create_user(conn: Connection, name: str, role: str = "annotator") -> tuple[U
     if conn.execute(sa.select(u.c.id).where(u.c.name == name)).first():
         raise PrefkitError(f"user {name!r} exists already; use `prefkit user token {name}`")
     token = new_token()
-    uid = conn.execute(
+    pk = conn.execute(
         u.insert().values(name=name, role=role, token_hash=token_hash(token))
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert pk is not None
+    uid = pk[0]
     return User(int(uid), name, role), token
 
 

@@ -231,9 +231,11 @@ def create_campaign(store: Store, config: CampaignConfig) -> CampaignCreated:
                 units.append((kind, [_gold_item(store, conn, g, kind)]))
         n_items = 0
         for kind, items in units:
-            unit_id = conn.execute(
+            pk = conn.execute(
                 t.campaign_units.insert().values(campaign=config.name, kind=kind)
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            assert pk is not None
+            unit_id = pk[0]
             conn.execute(
                 t.campaign_items.insert(),
                 [{**it, "unit_id": unit_id, "campaign": config.name} for it in items],

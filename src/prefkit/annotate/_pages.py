@@ -9,6 +9,7 @@ import yaml
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import ValidationError
 
 from prefkit.annotate._api import stream_export
 from prefkit.annotate._auth import Session, create_user, new_token, require_admin, same
@@ -38,7 +39,8 @@ CampaignName = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Z
 
 
 def state(request: Request) -> State:
-    return request.app.state.prefkit  # type: ignore[no-any-return]
+    st: State = request.app.state.prefkit
+    return st
 
 
 async def page_who(
@@ -184,10 +186,9 @@ async def submit_form(request: Request, campaign: CampaignName, who: Who) -> Res
             ratings=ratings,  # type: ignore[arg-type]
             rationale=str(form.get("rationale", "")),
         )
-    except ValueError as exc:
-        raise WorkError(
-            422, f"incomplete judgment: {exc.errors()[0]['loc'][0]} is missing or invalid"
-        ) from None  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        field = exc.errors()[0]["loc"][0]
+        raise WorkError(422, f"incomplete judgment: {field} is missing or invalid") from None
     check_submission(camp, sub)
     raw_id = form.get("assignment")
     if not isinstance(raw_id, str) or not raw_id.isdigit():

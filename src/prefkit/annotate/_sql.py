@@ -48,6 +48,8 @@ class Raw:
     def json_in(self, value: Any) -> Any:
         return None if value is None else dumps(value)
 
-    @staticmethod
-    def json_out(value: Any) -> Any:
-        return loads(value) if isinstance(value, str | bytes) else value
+    def json_out(self, value: Any) -> Any:
+        """A JSON column's value: psycopg has parsed it already, sqlite3 gives the text."""
+        if self.pg or value is None:
+            return value
+        return loads(value)

@@ -83,7 +83,7 @@ class Writer:
         ok, value = box[0]
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
     # ------------------------------------------------------------------------------ the thread
 

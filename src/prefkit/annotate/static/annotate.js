@@ -88,6 +88,12 @@
     }, 250);
   }
 
+  function detail(r) {
+    const d = r.data && r.data.detail;
+    if (Array.isArray(d)) return d.map((e) => e.msg).join("; ");
+    return d || `refused (${r.status})`;
+  }
+
   function showErrors(message) {
     errors.textContent = message;
     errors.hidden = !message;
@@ -120,7 +126,7 @@
         catch (e) { await new Promise((res) => setTimeout(res, 500 * (attempt + 1))); continue; }
         if (r.ok) { clearTimeout(timer); window.location.reload(); return; }
         if (r.status >= 500) { await new Promise((res) => setTimeout(res, 500 * (attempt + 1))); continue; }
-        showErrors((r.data && r.data.detail) || `refused (${r.status})`);
+        showErrors(detail(r));
         return;
       }
       showErrors("The server did not answer; your draft is kept. Press Enter to try again.");
@@ -135,7 +141,7 @@
     if (!reason) { skipReason.focus(); showErrors("Say why you skip, then press Enter."); return; }
     const r = await api("POST", `/api/assignments/${id}/skip`, { reason: reason });
     if (r.ok) window.location.reload();
-    else showErrors((r.data && r.data.detail) || `refused (${r.status})`);
+    else showErrors(detail(r));
   }
 
   // ------------------------------------------------------------------------------- keys
