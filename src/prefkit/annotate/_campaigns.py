@@ -137,8 +137,8 @@ class Campaign:
 def _select(conn: Connection, cfg: CampaignConfig) -> list[tuple[str, str, str | None]]:
     j = t.judgments
     q = sa.select(j.c.id, j.c.prompt_hash, j.c.source, j.c.campaign, j.c.meta, j.c.preference)
-    q = q.where(j.c.n_responses >= 2).order_by(j.c.pk)
     sel = cfg.pairs
+    q = q.where(j.c.n_responses >= sel.min_responses).order_by(j.c.pk)
     if sel.source is not None:
         q = q.where(j.c.source == sel.source)
     if sel.campaign is not None:

@@ -72,6 +72,7 @@ class PairSelector(BaseModel):
     subset: str | None = None  # metadata.subset
     source: str | None = None  # human | ai | rule | model
     campaign: str | None = None  # judgments of another campaign
+    min_responses: int = Field(default=2, ge=2)  # 3+: prompts with several responses (triads)
     limit: int | None = Field(default=None, ge=1)
     seed: int = 0  # which ones, when ``limit`` picks a sample
 
