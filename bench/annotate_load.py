@@ -51,7 +51,22 @@ def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, s
     from prefkit.data import judgment_from_dict, open_store
 
     rng = random.Random(0)
-    words = ["the", "a", "model", "answer", "explains", "qubits", "gravity", "poem", "recipe", "code", "bug", "fix", "why", "how"]
+    words = [
+        "the",
+        "a",
+        "model",
+        "answer",
+        "explains",
+        "qubits",
+        "gravity",
+        "poem",
+        "recipe",
+        "code",
+        "bug",
+        "fix",
+        "why",
+        "how",
+    ]
     recs = []
     for i in range(pairs):
         prompt = " ".join(rng.choices(words, k=12)) + f"? ({i})"
