@@ -25,6 +25,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/import_export.py
+	$(PY) bench/annotate_load.py --annotators 10
+	$(PY) bench/annotate_load.py --annotators 50
+	$(PY) bench/annotate_load.py --annotators 50 --kill-after 4
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench examples

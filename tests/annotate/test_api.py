@@ -233,3 +233,27 @@ def test_overlap_repeats_and_gold(tmp_path: Any) -> None:
         assert rep.shown == list(reversed(orig.shown))  # type: ignore[arg-type]
     assert figs["agreement"]["annotator_pairs"] == 4
     wb.store.close()
+
+
+def test_a_form_cannot_file_an_assignment_under_another_campaign(bench_sqlite: Workbench) -> None:
+    wb = bench_sqlite
+    from prefkit.annotate import CampaignConfig, create_campaign
+
+    create_campaign(
+        wb.store, CampaignConfig(name="other", pairs={"dataset": "hh-rlhf", "limit": 2})
+    )
+    with TestClient(create_app(wb.store), follow_redirects=False) as c:
+        h = bearer(wb, "alice")
+        aid = c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"]["id"]
+        form = {f"rating.{k}.{s}": "3" for k in ratings() for s in ("left", "right")}
+        form |= {"assignment": str(aid), "key": "formkey-123", "preference": "tie"}
+        form["rationale"] = RATIONALE
+        r = c.post("/c/other/submit", data=form, headers=h)
+        assert r.status_code == 404
+        r = c.post("/c/demo/submit", data={**form, "assignment": "9" * 40}, headers=h)
+        assert r.status_code == 422
+        r = c.post("/c/demo/submit", data=form, headers=h)  # the no-JavaScript path works
+        assert r.status_code == 303
+    recs = wb.store.records(campaign="demo")
+    assert len(recs) == 1 and recs[0].preference == "tie"
+    assert wb.store.count(campaign="other") == 0

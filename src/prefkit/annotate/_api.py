@@ -166,20 +166,11 @@ def me(user: Who) -> dict[str, str]:
 def campaigns(request: Request, user: Who) -> list[dict[str, Any]]:
     """The campaigns open to you, with your progress."""
     st = state(request)
-    out = []
     with st.store.engine.connect() as conn:
-        for name in st.campaign_names():
-            camp = st.campaign(name)
-            if camp.config.annotators is not None and user.name not in camp.config.annotators:
-                continue
-            out.append(
-                {
-                    "name": name,
-                    "title": camp.config.title or name,
-                    "progress": progress(conn, camp, user),
-                }
-            )
-    return out
+        return [
+            {"name": c.name, "title": c.config.title or c.name, "progress": progress(conn, c, user)}
+            for c in st.campaigns_for(user)
+        ]
 
 
 @router.get("/campaigns/{campaign}/assignment", response_model=Next, tags=["annotate"])

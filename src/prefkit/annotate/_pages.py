@@ -134,13 +134,8 @@ async def logout(request: Request, who: Who) -> Response:
 def home(request: Request, who: Who) -> HTMLResponse:
     user, sess = who
     st = state(request)
-    rows = []
     with st.store.engine.connect() as conn:
-        for name in st.campaign_names():
-            camp = st.campaign(name)
-            if camp.config.annotators is not None and user.name not in camp.config.annotators:
-                continue
-            rows.append((camp, progress(conn, camp, user)))
+        rows = [(camp, progress(conn, camp, user)) for camp in st.campaigns_for(user)]
     return render(request, "home.html", **templates_context(request, user, sess, campaigns=rows))
 
 
@@ -190,11 +185,16 @@ async def submit_form(request: Request, campaign: CampaignName, who: Who) -> Res
         field = exc.errors()[0]["loc"][0]
         raise WorkError(422, f"incomplete judgment: {field} is missing or invalid") from None
     check_submission(camp, sub)
-    raw_id = form.get("assignment")
-    if not isinstance(raw_id, str) or not raw_id.isdigit():
-        raise WorkError(422, "the form lost its assignment id; reload the page")
-    await st.writer.run(lambda conn: submit(conn, st.store, camp, user, int(raw_id), sub))
+    aid = _assignment_id(form)
+    await st.writer.run(lambda conn: submit(conn, st.store, camp, user, aid, sub))
     return RedirectResponse(f"/c/{campaign}", status_code=303)
+
+
+def _assignment_id(form: Any) -> int:
+    raw = form.get("assignment")
+    if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 15:
+        raise WorkError(422, "the form lost its assignment id; reload the page")
+    return int(raw)
 
 
 @router.post("/c/{campaign}/skip")
@@ -203,10 +203,8 @@ async def skip_form(request: Request, campaign: CampaignName, who: Who) -> Respo
     st = state(request)
     camp = st.campaign(campaign)
     form = await request.form()
-    raw_id, reason = form.get("assignment"), form.get("reason")
-    if not isinstance(raw_id, str) or not raw_id.isdigit():
-        raise WorkError(422, "the form lost its assignment id; reload the page")
-    await st.writer.run(lambda conn: skip(conn, camp, user, int(raw_id), str(reason or "")))
+    aid, reason = _assignment_id(form), str(form.get("reason") or "")
+    await st.writer.run(lambda conn: skip(conn, camp, user, aid, reason))
     return RedirectResponse(f"/c/{campaign}", status_code=303)
 
 

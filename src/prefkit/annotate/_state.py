@@ -78,6 +78,16 @@ class State:
         with self._lock:
             return self._owners.get(assignment_id)
 
+    def campaigns_for(self, user: User) -> list[Campaign]:
+        """The campaigns open to ``user`` (admins see every campaign)."""
+        out = []
+        for name in self.campaign_names():
+            camp = self.campaign(name)
+            names = camp.config.annotators
+            if names is None or user.name in names or user.is_admin:
+                out.append(camp)
+        return out
+
     def forget_campaign(self, name: str) -> None:
         with self._lock:
             self._campaigns.pop(name, None)

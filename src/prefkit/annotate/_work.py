@@ -283,11 +283,12 @@ def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
 # ------------------------------------------------------------------------------------ writing
 
 
-def _own(raw: Raw, user: User, assignment_id: int) -> Row:
+def _own(raw: Raw, user: User, assignment_id: int, campaign: str | None = None) -> Row:
+    """The user's assignment (in ``campaign`` if given); 404 for anything else."""
     row = _row(
         raw, raw.one(f"SELECT {_ASSIGNMENT_COLS} FROM assignments WHERE id = ?", (assignment_id,))
     )
-    if row is None or row.user_id != user.id:
+    if row is None or row.user_id != user.id or campaign not in (None, row.campaign):
         # The same answer whether it does not exist or belongs to someone else: no probing.
         raise WorkError(404, f"assignment {assignment_id} is not one of yours")
     return row
@@ -309,7 +310,7 @@ def save_draft(conn: Connection, user: User, assignment_id: int, draft: dict[str
 
 def skip(conn: Connection, camp: Campaign, user: User, assignment_id: int, reason: str) -> None:
     raw = Raw(conn)
-    row = _own(raw, user, assignment_id)
+    row = _own(raw, user, assignment_id, camp.name)
     reason = reason.strip()
     if not reason:
         raise WorkError(422, "say why you skip (a few words), e.g. 'I cannot judge code'")
@@ -336,7 +337,7 @@ def submit(
 ) -> Submitted:
     """Store one judgment for an assignment, exactly once per idempotency key."""
     raw = Raw(conn)
-    row = _own(raw, user, assignment_id)
+    row = _own(raw, user, assignment_id, camp.name)
     if row.status == "done":
         if row.submit_key == sub.key:
             return Submitted(str(row.judgment_id), True)

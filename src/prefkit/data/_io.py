@@ -289,39 +289,20 @@ def _convert_rows(
     squality_mode: str,
     progress: Callable[[int], None] | None = None,
 ) -> ReadResult:
-    with paused_gc():
-        return _convert_rows_gc(
-            rows,
-            fmt,
-            path,
-            skip_invalid=skip_invalid,
-            squality_mode=squality_mode,
-            progress=progress,
-        )
-
-
-def _convert_rows_gc(
-    rows: Iterable[tuple[int, Any]],
-    fmt: str,
-    path: Path | None,
-    *,
-    skip_invalid: bool,
-    squality_mode: str,
-    progress: Callable[[int], None] | None = None,
-) -> ReadResult:
     result = ReadResult(records=[], format=fmt, path=str(path) if path is not None else None)
-    result.records.extend(
-        convert_iter(
-            rows,
-            fmt,
-            path,
-            result,
-            skip_invalid=skip_invalid,
-            squality_mode=squality_mode,
-            progress=progress,
+    with paused_gc():
+        result.records.extend(
+            convert_iter(
+                rows,
+                fmt,
+                path,
+                result,
+                skip_invalid=skip_invalid,
+                squality_mode=squality_mode,
+                progress=progress,
+            )
         )
-    )
-    assign_ids(result, skip_invalid=skip_invalid)
+        assign_ids(result, skip_invalid=skip_invalid)
     return result
 
 
