@@ -6,7 +6,13 @@ stored judgments into a campaign; ``create_user`` makes an account with an invit
 
 from prefkit.annotate._app import create_app
 from prefkit.annotate._auth import create_user, reset_token
-from prefkit.annotate._campaigns import Campaign, CampaignCreated, create_campaign, load_campaign
+from prefkit.annotate._campaigns import (
+    Campaign,
+    CampaignCreated,
+    create_campaign,
+    gold_records,
+    load_campaign,
+)
 from prefkit.annotate._config import (
     DEFAULT_CRITERIA,
     CampaignConfig,
@@ -31,6 +37,7 @@ __all__ = [
     "create_app",
     "create_campaign",
     "create_user",
+    "gold_records",
     "load_campaign",
     "load_campaign_config",
     "reset_token",

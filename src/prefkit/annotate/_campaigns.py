@@ -22,7 +22,14 @@ from prefkit.data import Store
 from prefkit.data import schema as t
 from prefkit.errors import PrefkitError
 
-__all__ = ["Campaign", "CampaignCreated", "Item", "create_campaign", "load_campaign"]
+__all__ = [
+    "Campaign",
+    "CampaignCreated",
+    "Item",
+    "create_campaign",
+    "gold_records",
+    "load_campaign",
+]
 
 GOLD_KINDS = ("gold", "attention")
 
@@ -321,3 +328,34 @@ def load_campaign(conn: Connection, name: str) -> Campaign | None:
     ):
         items.setdefault(uid, []).append(iid)
     return Campaign(config, unit_ids, kinds, items)
+
+
+def gold_records(store: Store, name: str) -> list[Any]:
+    """A campaign's gold and attention items as records whose preference is the answer."""
+    from prefkit.data import judgment_from_dict
+
+    with store.engine.connect() as conn:
+        camp = load_campaign(conn, name)
+        if camp is None:
+            raise PrefkitError(f"no campaign {name!r}")
+        out = []
+        for uid in camp.unit_ids:
+            if camp.unit_kind[uid] not in GOLD_KINDS:
+                continue
+            for iid in camp.unit_items[uid]:
+                item = camp.item(conn, iid)
+                out.append(
+                    judgment_from_dict(
+                        {
+                            "id": f"gold-{iid}",
+                            "prompt": item.prompt,
+                            "responses": [
+                                {"id": item.a_id, "text": item.a_text},
+                                {"id": item.b_id, "text": item.b_text},
+                            ],
+                            "preference": item.answer,
+                            "source": "rule",
+                        }
+                    )
+                )
+    return out

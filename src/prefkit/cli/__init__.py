@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from prefkit.cli import _annotate, _data
+from prefkit.cli import _analyze, _annotate, _data
 from prefkit.cli._common import console_err
 from prefkit.errors import PrefkitError
 
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 _data.register(app)
 _annotate.register(app)
+_analyze.register(app)
 
 
 def main() -> None:

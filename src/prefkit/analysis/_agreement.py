@@ -1,0 +1,285 @@
+"""Inter-annotator agreement: raw agreement, Cohen's κ, Fleiss' κ, Krippendorff's α.
+
+Each function takes plain arrays, cites its source, and raises :class:`AnalysisError` with a
+sentence a person can act on where the statistic is undefined (one category, no pairable
+values, unequal numbers of raters) instead of returning NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from prefkit.errors import PrefkitError
+
+__all__ = [
+    "AlphaResult",
+    "AnalysisError",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "raw_agreement",
+]
+
+Level = Literal["nominal", "ordinal", "interval", "ratio"]
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
+class AnalysisError(PrefkitError):
+    """A statistic is undefined for this data; the message says why and what would fix it."""
+
+
+def raw_agreement(a: Sequence[Any], b: Sequence[Any]) -> float:
+    """The share of items on which two raters gave the same label."""
+    if len(a) != len(b):
+        raise AnalysisError(f"the two raters label {len(a)} and {len(b)} items; pair them first")
+    if not len(a):
+        raise AnalysisError("no item was labelled by both raters")
+    return float(np.mean([x == y for x, y in zip(a, b, strict=True)]))
+
+
+def cohen_kappa(
+    a: Sequence[Any],
+    b: Sequence[Any],
+    *,
+    weights: Literal["linear", "quadratic"] | None = None,
+    labels: Sequence[Any] | None = None,
+) -> float:
+    """Cohen's κ for two raters; weighted (linear or quadratic) for ordered labels.
+
+    Cohen (1960), "A coefficient of agreement for nominal scales"; weighted: Cohen (1968).
+    κ = 1 - Σ w·O / Σ w·E with O the confusion matrix and E its expectation under independent
+    marginals; w is 1 off the diagonal (unweighted), |i-j| (linear) or (i-j)² (quadratic), with
+    i, j positions in ``labels`` (default: the sorted labels seen). Same as scikit-learn's
+    ``cohen_kappa_score``.
+    """
+    if len(a) != len(b):
+        raise AnalysisError(f"the two raters label {len(a)} and {len(b)} items; pair them first")
+    if not len(a):
+        raise AnalysisError("no item was labelled by both raters")
+    if weights not in (None, "linear", "quadratic"):
+        raise AnalysisError(f"unknown weights {weights!r}; expected None, 'linear' or 'quadratic'")
+    cats = list(labels) if labels is not None else sorted(set(a) | set(b))
+    index = {c: i for i, c in enumerate(cats)}
+    k = len(cats)
+    try:
+        ia = np.fromiter((index[x] for x in a), int, len(a))
+        ib = np.fromiter((index[x] for x in b), int, len(b))
+    except KeyError as exc:
+        raise AnalysisError(f"label {exc.args[0]!r} is not in labels={cats}") from None
+    confusion = np.bincount(ia * k + ib, minlength=k * k).reshape(k, k).astype(float)
+    expected = np.outer(confusion.sum(axis=1), confusion.sum(axis=0)) / confusion.sum()
+    grid = np.subtract.outer(np.arange(k), np.arange(k))
+    if weights is None:
+        w = (grid != 0).astype(float)
+    elif weights == "linear":
+        w = np.abs(grid).astype(float)
+    else:
+        w = (grid**2).astype(float)
+    denom = float((w * expected).sum())
+    if denom == 0:
+        raise AnalysisError(
+            "Cohen's kappa is undefined: both raters used a single category throughout "
+            f"({cats[int(ia[0])]!r}), so chance agreement is already perfect"
+        )
+    return 1.0 - float((w * confusion).sum()) / denom
+
+
+def fleiss_kappa(table: Any) -> float:
+    """Fleiss' κ from an items × categories table of counts (each row: one item's raters).
+
+    Fleiss (1971), "Measuring nominal scale agreement among many raters". Every item must have
+    the same number of raters; same as statsmodels' ``fleiss_kappa(table, method="fleiss")``.
+    """
+    t = np.asarray(table, dtype=float)
+    if t.ndim != 2 or t.shape[0] == 0:
+        raise AnalysisError(
+            "Fleiss' kappa needs an items × categories table with at least one item"
+        )
+    per_item = t.sum(axis=1)
+    if not np.all(per_item == per_item[0]):
+        lo, hi = int(per_item.min()), int(per_item.max())
+        raise AnalysisError(
+            f"Fleiss' kappa needs the same number of raters on every item; these items have "
+            f"{lo} to {hi}. Use Krippendorff's alpha, which allows missing ratings"
+        )
+    n = per_item[0]
+    if n < 2:
+        raise AnalysisError("Fleiss' kappa needs at least two raters per item")
+    p_cat = t.sum(axis=0) / (t.shape[0] * n)
+    p_item = ((t * t).sum(axis=1) - n) / (n * (n - 1))
+    p_exp = float((p_cat**2).sum())
+    if p_exp == 1.0:
+        raise AnalysisError("Fleiss' kappa is undefined: every rating is the same category")
+    return (float(p_item.mean()) - p_exp) / (1.0 - p_exp)
+
+
+@dataclass(frozen=True)
+class AlphaResult:
+    """Krippendorff's α with its bootstrap interval over items (``ci`` None without one)."""
+
+    alpha: float
+    level: str
+    units: int  # units with two or more values (the pairable ones)
+    values: int  # pairable values
+    ci: tuple[float, float] | None = None
+    confidence: float | None = None
+    bootstrap: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alpha": self.alpha,
+            "level": self.level,
+            "units": self.units,
+            "values": self.values,
+            "ci": list(self.ci) if self.ci is not None else None,
+            "confidence": self.confidence,
+            "bootstrap": self.bootstrap,
+        }
+
+
+def krippendorff_alpha(
+    data: Any,
+    level: Level = "nominal",
+    *,
+    bootstrap: int = 0,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> AlphaResult:
+    """Krippendorff's α for a raters × units matrix with NaN for missing values.
+
+    Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", with the difference
+    functions of the four levels (nominal, ordinal, interval, ratio). α = 1 - (n-1)·Σ o·δ² /
+    Σ n_c·n_k·δ², over units with at least two values. Interval α is computed from per-unit sums
+    (no value × value matrix), so it stays linear in the data. With ``bootstrap`` > 0, a
+    percentile interval from resampling units with replacement (seeded by ``seed``).
+    Same values as the ``krippendorff`` package.
+    """
+    if level not in LEVELS:
+        raise AnalysisError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
+    x = np.asarray(data, dtype=float)
+    if x.ndim != 2:
+        raise AnalysisError("expected a raters × units matrix (2-D), NaN where a rater gave none")
+    stats = _UnitStats.build(x, level)
+    alpha = stats.alpha(None)
+    ci = None
+    if bootstrap > 0:
+        if not 0 < confidence < 1:
+            raise AnalysisError(f"confidence {confidence} must be between 0 and 1")
+        rng = np.random.default_rng(seed)
+        u = stats.units
+        reps = np.empty(bootstrap)
+        for b in range(bootstrap):
+            w = np.bincount(rng.integers(0, u, u), minlength=u).astype(float)
+            reps[b] = stats.alpha(w, strict=False)
+        reps = reps[np.isfinite(reps)]
+        if reps.size:
+            tail = (1 - confidence) / 2 * 100
+            lo, hi = np.percentile(reps, [tail, 100 - tail])
+            ci = (float(lo), float(hi))
+    return AlphaResult(
+        alpha=alpha,
+        level=level,
+        units=stats.units,
+        values=int(stats.m.sum()),
+        ci=ci,
+        confidence=confidence if ci is not None else None,
+        bootstrap=bootstrap,
+    )
+
+
+class _UnitStats:
+    """Per-unit sufficient statistics: α (and each bootstrap replicate) is a weighted sum."""
+
+    def __init__(
+        self,
+        level: str,
+        m: np.ndarray,
+        counts: np.ndarray | None,
+        s1: np.ndarray | None,
+        s2: np.ndarray | None,
+        values: np.ndarray,
+    ) -> None:
+        self.level, self.m, self.counts, self.s1, self.s2, self.values = (
+            level,
+            m,
+            counts,
+            s1,
+            s2,
+            values,
+        )
+        self.units = int(m.size)
+
+    @classmethod
+    def build(cls, x: np.ndarray, level: str) -> _UnitStats:
+        present = ~np.isnan(x)
+        m_all = present.sum(axis=0)
+        keep = m_all >= 2
+        if not keep.any():
+            raise AnalysisError(
+                "Krippendorff's alpha needs units with at least two values; no unit was rated twice"
+            )
+        x, present, m = x[:, keep], present[:, keep], m_all[keep].astype(float)
+        values = np.unique(x[present])
+        if values.size < 2:
+            raise AnalysisError(
+                f"Krippendorff's alpha is undefined: every pairable value is {values[0]:g} "
+                "(no variation to agree or disagree on)"
+            )
+        if level == "interval":
+            xc = np.where(present, x - x[present].mean(), 0.0)  # centred: no cancellation
+            return cls(level, m, None, xc.sum(axis=0), (xc * xc).sum(axis=0), values)
+        cols = np.nonzero(present)
+        idx = np.searchsorted(values, x[cols])
+        v = values.size
+        counts = np.bincount(cols[1] * v + idx, minlength=m.size * v).reshape(m.size, v)
+        return cls(level, m, counts.astype(float), None, None, values)
+
+    def alpha(self, w: np.ndarray | None, *, strict: bool = True) -> float:
+        m = self.m
+        w = np.ones_like(m) if w is None else w
+        n = float((w * m).sum())
+        if self.level == "interval":
+            assert self.s1 is not None and self.s2 is not None
+            within = float((w * (m * self.s2 - self.s1**2) / (m - 1)).sum())
+            s1, s2 = float((w * self.s1).sum()), float((w * self.s2).sum())
+            total = n * s2 - s1 * s1
+            return self._finish(n, within, total, strict)
+        assert self.counts is not None
+        c = self.counts
+        scale = w / (m - 1)
+        marg = (w[:, None] * c).sum(axis=0)  # n_c
+        if self.level == "nominal":
+            diag = float((scale[:, None] * c * (c - 1)).sum())  # Σ_c o_cc
+            return self._finish(n, n - diag, n * n - float((marg * marg).sum()), strict)
+        coinc = (c * scale[:, None]).T @ c - np.diag((c * scale[:, None]).sum(axis=0))
+        delta = self._delta(marg)
+        return self._finish(n, float((coinc * delta).sum()), float(marg @ delta @ marg), strict)
+
+    def _delta(self, marg: np.ndarray) -> np.ndarray:
+        vals = self.values
+        if self.level == "ratio":
+            s = np.add.outer(vals, vals)
+            d = np.subtract.outer(vals, vals)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = np.where(s == 0, 0.0, d / s)
+            return np.asarray(r * r)
+        # ordinal: (Σ_{g between c and k} n_g - (n_c + n_k) / 2)²
+        cum = np.concatenate([[0.0], np.cumsum(marg)])
+        i = np.arange(vals.size)
+        lo, hi = np.minimum.outer(i, i), np.maximum.outer(i, i)
+        between = cum[hi + 1] - cum[lo] - (marg[lo] + marg[hi]) / 2
+        return np.asarray(between * between)
+
+    @staticmethod
+    def _finish(n: float, observed: float, expected: float, strict: bool) -> float:
+        if expected <= 0:
+            if strict:
+                raise AnalysisError(
+                    "Krippendorff's alpha is undefined: the pairable values show no variation"
+                )
+            return float("nan")
+        return 1.0 - (n - 1) * observed / expected
