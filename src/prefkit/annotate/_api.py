@@ -300,6 +300,29 @@ def figures(campaign: CampaignName, request: Request, _admin: Admin) -> dict[str
         return campaign_figures(conn, camp)
 
 
+@router.get("/admin/campaigns/{campaign}/analysis", tags=["admin"])
+def analysis(
+    campaign: CampaignName,
+    request: Request,
+    _admin: Admin,
+    bootstrap: Annotated[int, Query(ge=0, le=5000)] = 500,
+) -> dict[str, Any]:
+    """Every trust figure of ``prefkit analyze`` for the campaign (the same JSON schema)."""
+    st = state(request)
+    st.campaign(campaign)
+    return campaign_analysis(st.store, campaign, bootstrap=bootstrap)
+
+
+def campaign_analysis(store: Any, campaign: str, *, bootstrap: int = 500) -> dict[str, Any]:
+    from prefkit.analysis import analyze, gold_from_records
+    from prefkit.annotate._campaigns import gold_records
+
+    records = store.records(campaign=campaign)
+    gold = gold_from_records(gold_records(store, campaign))
+    rep = analyze(records, gold=gold or None, bootstrap=bootstrap)
+    return {"schema": rep["schema"], "source": store.safe_url, "campaign": campaign, **rep}
+
+
 @router.get(
     "/admin/campaigns/{campaign}/export",
     tags=["admin"],

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import ValidationError
 
-from prefkit.annotate._api import stream_export
+from prefkit.annotate._api import campaign_analysis, stream_export
 from prefkit.annotate._auth import Session, create_user, new_token, require_admin, same
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import load_campaign_config
@@ -277,6 +277,22 @@ def admin_campaign(request: Request, campaign: CampaignName, who: Who) -> HTMLRe
         figs = campaign_figures(conn, camp)
     return render(
         request, "admin_campaign.html", **templates_context(request, user, sess, camp=camp, f=figs)
+    )
+
+
+@router.get("/admin/c/{campaign}/analysis")
+def admin_analysis(request: Request, campaign: CampaignName, who: Who) -> HTMLResponse:
+    """The full ``prefkit analyze`` report for the campaign."""
+    from prefkit.analysis import report_html
+
+    user, sess = who
+    require_admin(user)
+    st = state(request)
+    camp = st.campaign(campaign)
+    rep = campaign_analysis(st.store, campaign, bootstrap=500)
+    body = report_html(rep, title=f"Analysis of {camp.config.title or campaign}", standalone=False)
+    return render(
+        request, "analysis.html", **templates_context(request, user, sess, camp=camp, body=body)
     )
 
 
