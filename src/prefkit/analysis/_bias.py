@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -105,7 +106,24 @@ def length_bias(votes: Sequence[Vote]) -> dict[str, Any]:
     except AnalysisError as exc:
         return {"votes": len(vs), "longer_wins": longer_won, "note": str(exc)}
     z = stats.norm.ppf(0.975)
+    # Win rate of the longer response by decile of the absolute length difference (for plots).
+    absd = np.abs(diff[longer])
+    won = ((diff[longer] > 0) == (y[longer] == 1)).astype(float)
+    edges = np.unique(np.quantile(absd, np.linspace(0, 1, 11))) if absd.size else np.array([])
+    bins = []
+    for lo, hi in itertools.pairwise(edges):
+        sel = (absd >= lo) & ((absd <= hi) if hi == edges[-1] else (absd < hi))
+        if sel.any():
+            bins.append(
+                {
+                    "from": float(lo),
+                    "to": float(hi),
+                    "votes": int(sel.sum()),
+                    "longer_wins": float(won[sel].mean()),
+                }
+            )
     return {
+        "bins": bins,
         "votes": len(vs),
         "longer_wins": longer_won,
         "sd_chars": sd,

@@ -136,6 +136,7 @@ def rating_agreement(
                         "a": a,
                         "b": b,
                         "items": 0,
+                        "kappa_linear": None,
                         "kappa_quadratic": None,
                         "note": "no response rated by both",
                     }
@@ -143,11 +144,13 @@ def rating_agreement(
                 continue
             labels = sorted(set(la) | set(lb))
             fig = _figure(cohen_kappa, la, lb, weights="quadratic", labels=labels)
+            lin = _figure(cohen_kappa, la, lb, weights="linear", labels=labels)
             pairs.append(
                 {
                     "a": a,
                     "b": b,
                     "items": len(shared),
+                    "kappa_linear": lin["value"],
                     "kappa_quadratic": fig["value"],
                     "note": fig["note"],
                 }

@@ -127,6 +127,16 @@ def _plots(rep: dict[str, Any]) -> dict[str, str]:
         ax.set_xlim(0, 1)
         ax.set_xlabel("P(left response wins), 95 % CI")
         out["position"] = _svg(fig)
+    bins = rep["bias"]["length"].get("bins") or []
+    if bins:
+        fig, ax = plt.subplots(figsize=(6, 2.6))
+        mids = [(b["from"] + b["to"]) / 2 for b in bins]
+        ax.plot(mids, [b["longer_wins"] for b in bins], "o-")
+        ax.axhline(0.5, color="k", ls="--", lw=1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("length difference (characters, decile midpoints)")
+        ax.set_ylabel("P(longer wins)")
+        out["length"] = _svg(fig)
     return out
 
 
@@ -234,6 +244,7 @@ def report_html(
             f"{_fmt(ln['log_odds_per_sd'])} [{_fmt(ln['ci'][0])}, {_fmt(ln['ci'][1])}]; the longer "
             f"response won {_fmt(ln['longer_wins'])} of the time.</p>"
         )
+        parts.append(plots.get("length", ""))
     rv = b["ratings_vs_preference"]
     parts += ["<h3>Ratings against the stated preference</h3>", _note(rv)]
     if rv["criteria"]:
