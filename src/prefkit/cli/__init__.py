@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from prefkit.cli import _analyze, _annotate, _data
+from prefkit.cli import _analyze, _annotate, _data, _rank
 from prefkit.cli._common import console_err
 from prefkit.errors import PrefkitError
 
@@ -22,6 +22,7 @@ app = typer.Typer(
 _data.register(app)
 _annotate.register(app)
 _analyze.register(app)
+_rank.register(app)
 
 
 def main() -> None:

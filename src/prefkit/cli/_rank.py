@@ -1,0 +1,127 @@
+"""``prefkit rank``: a leaderboard from preferences.
+
+``--json`` prints ``BradleyTerry.to_dict()``::
+
+    {"items": int, "comparisons": int, "rankings": int, "groups": int, "ties": str,
+     "tie_parameter": float|null, "prior": float, "priors_applied": {group: float},
+     "style_control": bool, "style_coefficients": {feature: float}|null,
+     "log_likelihood": float, "bootstrap": int, "cluster": str, "confidence": float,
+     "scale": {"scale", "base", "offset", "anchor"}, "skipped": {reason: int},
+     "warnings": [str],
+     "leaderboard": [{"item", "rating", "ci": [low, high]|null, "rank", "theta", "wins",
+                      "losses", "ties", "games", "group"}]}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from prefkit.cli._common import DbOption, JsonOption, console, print_json
+from prefkit.errors import PrefkitError
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rank")(rank)
+
+
+def rank(
+    path: Annotated[
+        Path | None, typer.Argument(help="A judgment file (any import format); else the store.")
+    ] = None,
+    db: DbOption = None,
+    campaign: Annotated[
+        str | None, typer.Option("--campaign", help="Only this campaign (store).")
+    ] = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by", help="model (Response.model) or prompt (responses within each prompt)."
+        ),
+    ] = "model",
+    ties: Annotated[
+        str,
+        typer.Option("--ties", help="half (a tie is half a win), davidson, rao-kupper or drop."),
+    ] = "half",
+    style_control: Annotated[
+        bool, typer.Option("--style-control", help="Hold length and markdown effects at zero.")
+    ] = False,
+    prior: Annotated[
+        float, typer.Option("--prior", help="L2 prior on log-strengths (0: maximum likelihood).")
+    ] = 0.0,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", help="Bootstrap rounds for the intervals.")
+    ] = 1000,
+    cluster: Annotated[
+        str, typer.Option("--cluster", help="Resample by prompt, annotator or none (comparisons).")
+    ] = "none",
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="Item whose rating is set to 1000.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write the leaderboard with its plot here.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bradley-Terry leaderboard with bootstrap intervals (Plackett-Luce for rankings)."""
+    from prefkit.data import open_store, read_records
+    from prefkit.ranking import BradleyTerry, leaderboard_html
+
+    if by not in ("model", "prompt"):
+        raise PrefkitError(f"unknown --by {by!r}; expected model or prompt")
+    if path is not None:
+        if campaign is not None:
+            raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
+        records = read_records(path)
+        source = str(path)
+    else:
+        with open_store(db) as store:
+            records = store.records(campaign=campaign)
+            source = store.safe_url
+    model = BradleyTerry(
+        ties=ties,  # type: ignore[arg-type]
+        prior=prior,
+        style_control=style_control,
+        bootstrap=bootstrap,
+        cluster=cluster,  # type: ignore[arg-type]
+        anchor=anchor,
+        seed=seed,
+    ).fit(records, by=by)  # type: ignore[arg-type]
+    out = {"source": source, "campaign": campaign, "by": by, **model.to_dict()}
+    if html_out is not None:
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(
+            leaderboard_html(out, title=f"prefkit leaderboard: {campaign or source}"), "utf-8"
+        )
+    if as_json:
+        print_json(out)
+        return
+    from rich.table import Table
+
+    table = Table(
+        title=f"{out['comparisons']} comparisons, {out['rankings']} rankings, {out['items']} items"
+    )
+    for col in ("rank", "item", "rating", "95% CI", "W", "L", "T", "games"):
+        table.add_column(col, justify="left" if col == "item" else "right")
+    for r in out["leaderboard"][:200]:
+        ci = f"{r['ci'][0]:.0f} – {r['ci'][1]:.0f}" if r["ci"] else "–"
+        table.add_row(
+            str(r["rank"]),
+            r["item"],
+            f"{r['rating']:.0f}",
+            ci,
+            str(r["wins"]),
+            str(r["losses"]),
+            str(r["ties"]),
+            str(r["games"]),
+        )
+    console.print(table)
+    for w in out["warnings"]:
+        console.print(f"[yellow]note:[/] {w}", highlight=False)
+    if html_out is not None:
+        console.print(f"leaderboard: {html_out}", highlight=False)

@@ -1,0 +1,27 @@
+"""Rank systems from preferences: Bradley-Terry (ties, priors, style control), Plackett-Luce,
+bootstrap intervals by comparison, prompt or annotator, and leaderboards."""
+
+from prefkit.ranking._bt import Pairs, aggregate, fit_pairs, loglik_pairs
+from prefkit.ranking._data import Comparisons, RankingError, Rankings, comparisons_from_records
+from prefkit.ranking._estimator import UNIDENTIFIED_PRIOR, BradleyTerry, fit_bradley_terry
+from prefkit.ranking._leaderboard import leaderboard, leaderboard_html
+from prefkit.ranking._models import fit_joint, fit_style, loglik_rankings
+
+__all__ = [
+    "UNIDENTIFIED_PRIOR",
+    "BradleyTerry",
+    "Comparisons",
+    "Pairs",
+    "RankingError",
+    "Rankings",
+    "aggregate",
+    "comparisons_from_records",
+    "fit_bradley_terry",
+    "fit_joint",
+    "fit_pairs",
+    "fit_style",
+    "leaderboard",
+    "leaderboard_html",
+    "loglik_pairs",
+    "loglik_rankings",
+]

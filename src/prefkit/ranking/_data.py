@@ -1,0 +1,199 @@
+"""Comparisons and rankings as arrays, from canonical records.
+
+``by="model"``: the items are ``Response.model`` (a model, a checkpoint, a prompt variant...);
+every record compares its responses' models. ``by="prompt"``: the items are the responses
+themselves, and each prompt's responses are ranked among themselves (one component each).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from prefkit.data import Judgment
+from prefkit.errors import PrefkitError
+
+__all__ = ["Comparisons", "RankingError", "Rankings", "comparisons_from_records"]
+
+By = Literal["model", "prompt"]
+
+
+class RankingError(PrefkitError):
+    """The data cannot give the asked-for ranking; the message says why and what to do."""
+
+
+@dataclass
+class Comparisons:
+    """Pairwise outcomes: ``a`` vs ``b`` with ``outcome`` 1 (a won), 0 (b won) or 0.5 (tie)."""
+
+    items: list[str]
+    a: np.ndarray
+    b: np.ndarray
+    outcome: np.ndarray
+    clusters: dict[str, np.ndarray] = field(default_factory=dict)  # name -> cluster id per row
+    features: np.ndarray | None = None  # rows × k: feature(a) - feature(b), for style control
+    feature_names: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+    @classmethod
+    def from_tuples(
+        cls, rows: Iterable[tuple[str, str, float]], clusters: dict[str, list[str]] | None = None
+    ) -> Comparisons:
+        rows = list(rows)
+        items = sorted({x for a, b, _ in rows for x in (a, b)})
+        idx = {it: i for i, it in enumerate(items)}
+        out = cls(
+            items,
+            np.array([idx[a] for a, _, _ in rows], dtype=np.int64),
+            np.array([idx[b] for _, b, _ in rows], dtype=np.int64),
+            np.array([o for _, _, o in rows], dtype=float),
+        )
+        for name, ids in (clusters or {}).items():
+            out.clusters[name] = _codes(ids)
+        return out
+
+
+@dataclass
+class Rankings:
+    """Listwise outcomes: each ranking is a list of item indices, best first."""
+
+    items: list[str]
+    rankings: list[list[int]]
+    clusters: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _codes(values: list[str]) -> np.ndarray:
+    _, inverse = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return inverse.astype(np.int64)
+
+
+def _prompt_key(rec: Judgment) -> str:
+    h = hashlib.blake2b(digest_size=8)
+    if isinstance(rec.prompt, str):
+        h.update(rec.prompt.encode("utf-8", "surrogatepass"))
+    else:
+        for m in rec.prompt:
+            h.update(f"{m.role}\x00{m.content}\x01".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _item_names(rec: Judgment, by: By, pk: str) -> dict[str, str] | None:
+    if by == "model":
+        names = {r.id: r.model for r in rec.responses}
+        if any(v is None for v in names.values()):
+            return None
+        return {k: str(v) for k, v in names.items()}
+    return {r.id: f"{pk[:8]}:{r.id}" for r in rec.responses}
+
+
+def _style(text: str) -> np.ndarray:
+    """Arena's style features: length, headers, lists, bold (counts)."""
+    lines = text.splitlines()
+    return np.array(
+        [
+            len(text),
+            sum(1 for ln in lines if ln.lstrip().startswith("#")),
+            sum(
+                1
+                for ln in lines
+                if ln.lstrip()[:2] in ("- ", "* ", "+ ") or ln.lstrip()[:3].rstrip(".").isdigit()
+            ),
+            text.count("**") // 2 + text.count("__") // 2,
+        ],
+        dtype=float,
+    )
+
+
+STYLE_FEATURES = ["length", "headers", "lists", "bold"]
+
+
+def comparisons_from_records(
+    records: Iterable[Judgment],
+    *,
+    by: By = "model",
+    ties: Literal["half", "drop"] = "half",
+    rankings: Literal["pairs", "listwise"] = "pairs",
+    style: bool = False,
+) -> tuple[Comparisons, Rankings | None, dict[str, int]]:
+    """Comparisons (and, with ``rankings="listwise"``, the rankings kept whole) from records.
+
+    Returns them with a count of what was skipped and why (no model names, one response...).
+    Ties are kept as 0.5 (``ties="half"``; Davidson / Rao-Kupper read them the same way) or
+    dropped. Style features are the differences of normalized length, headers, lists and bold.
+    """
+    if by not in ("model", "prompt"):
+        raise RankingError(f"unknown --by {by!r}; expected 'model' or 'prompt'")
+    rows: list[tuple[str, str, float]] = []
+    prompts: list[str] = []
+    annotators: list[str] = []
+    feats: list[np.ndarray] = []
+    lists: list[tuple[list[str], str, str]] = []
+    skipped = {"no_model": 0, "no_preference": 0, "ties_dropped": 0, "same_item": 0}
+    for rec in records:
+        if rec.preference is None and rec.ranking is None:
+            skipped["no_preference"] += 1
+            continue
+        pk = _prompt_key(rec)
+        names = _item_names(rec, by, pk)
+        if names is None:
+            skipped["no_model"] += 1
+            continue
+        ann = rec.annotator or "(unknown)"
+        if rec.ranking is not None and rankings == "listwise":
+            lists.append(([names[r] for r in rec.ranking], pk, ann))
+            continue
+        texts = {r.id: r.text for r in rec.responses}
+        for x, y, o in _pairs(rec):
+            if o == 0.5 and ties == "drop":
+                skipped["ties_dropped"] += 1
+                continue
+            if names[x] == names[y]:
+                skipped["same_item"] += 1
+                continue
+            rows.append((names[x], names[y], o))
+            prompts.append(pk)
+            annotators.append(ann)
+            if style:
+                feats.append(_style(texts[x]) - _style(texts[y]))
+    items = sorted({n for a, b, _ in rows for n in (a, b)} | {n for r, _, _ in lists for n in r})
+    idx = {it: i for i, it in enumerate(items)}
+    comp = Comparisons(
+        items,
+        np.array([idx[a] for a, _, _ in rows], dtype=np.int64),
+        np.array([idx[b] for _, b, _ in rows], dtype=np.int64),
+        np.array([o for _, _, o in rows], dtype=float),
+    )
+    if rows:
+        comp.clusters = {"prompt": _codes(prompts), "annotator": _codes(annotators)}
+    if style and rows:
+        f = np.vstack(feats)
+        sd = f.std(axis=0)
+        used = sd > 0  # a feature that never differs (no lists anywhere, say) cannot be fitted
+        comp.features = f[:, used] / sd[used]  # normalized differences, as Arena's style control
+        comp.feature_names = [n for n, u in zip(STYLE_FEATURES, used, strict=True) if u]
+    ranks = None
+    if lists:
+        ranks = Rankings(items, [[idx[n] for n in r] for r, _, _ in lists])
+        ranks.clusters = {
+            "prompt": _codes([p for _, p, _ in lists]),
+            "annotator": _codes([a for _, _, a in lists]),
+        }
+    return comp, ranks, skipped
+
+
+def _pairs(rec: Judgment) -> list[tuple[str, str, float]]:
+    ids = [r.id for r in rec.responses]
+    if rec.ranking is not None:
+        pos = {rid: i for i, rid in enumerate(rec.ranking)}
+        return [(a, b, 1.0 if pos[a] < pos[b] else 0.0) for a, b in itertools.combinations(ids, 2)]
+    pref = rec.preference
+    if pref == "tie":
+        return [(a, b, 0.5) for a, b in itertools.combinations(ids, 2)]
+    return [(str(pref), o, 1.0) for o in ids if o != pref]

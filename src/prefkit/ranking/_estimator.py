@@ -1,0 +1,543 @@
+"""``BradleyTerry``: the estimator behind ``fit_bradley_terry``, ``leaderboard``, ``rank``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import numpy as np
+from scipy import linalg, sparse
+
+from prefkit.data import Judgment
+from prefkit.ranking._bt import (
+    Pairs,
+    _laplacian,
+    aggregate,
+    chord_bt,
+    fit_pairs,
+    loglik_pairs,
+    pair_index,
+    strong_components,
+    weak_components,
+)
+from prefkit.ranking._data import Comparisons, RankingError, Rankings, comparisons_from_records
+from prefkit.ranking._models import fit_joint, fit_style
+
+__all__ = ["UNIDENTIFIED_PRIOR", "BradleyTerry", "fit_bradley_terry"]
+
+UNIDENTIFIED_PRIOR = 0.1  # the L2 prior applied when the MLE does not exist (see ``identify``)
+Cluster = Literal["none", "prompt", "annotator"]
+
+
+class BradleyTerry:
+    """Bradley-Terry ratings with bootstrap confidence intervals (scikit-learn conventions).
+
+    Args:
+        ties: "half" (a tie is half a win, as Chatbot Arena), "davidson", "rao-kupper", or
+            "drop".
+        prior: L2 penalty λ/2·|θ|² on the log-strengths (0: plain maximum likelihood).
+        style_control: fit per-comparison style covariates (length, headers, lists, bold) and
+            report ratings with the style effect held at zero.
+        listwise: fit rankings with Plackett-Luce instead of splitting them into pairs.
+        identify: what to do when the maximum likelihood does not exist: "auto" (fit each
+            connected group of items separately; inside a group, apply ``UNIDENTIFIED_PRIOR``
+            where an item never loses or never wins, with a warning), or "error".
+        bootstrap: resampling rounds for the intervals (0: none).
+        cluster: resample "prompt"s or "annotator"s (all their comparisons together), or
+            single comparisons ("none").
+        confidence: of the percentile intervals.
+        anchor: an item whose rating is set to ``offset``; the same shift applies to every
+            bootstrap round (the intervals keep their width).
+        scale, base, offset: rating = scale · log_base(odds) + offset (Elo-like: 400, 10, 1000).
+        seed: of the bootstrap.
+    """
+
+    def __init__(
+        self,
+        *,
+        ties: Literal["half", "davidson", "rao-kupper", "drop"] = "half",
+        prior: float = 0.0,
+        style_control: bool = False,
+        listwise: bool = True,
+        identify: Literal["auto", "error"] = "auto",
+        bootstrap: int = 1000,
+        cluster: Cluster = "none",
+        confidence: float = 0.95,
+        anchor: str | None = None,
+        scale: float = 400.0,
+        base: float = 10.0,
+        offset: float = 1000.0,
+        seed: int = 0,
+    ) -> None:
+        self.ties = ties
+        self.prior = prior
+        self.style_control = style_control
+        self.listwise = listwise
+        self.identify = identify
+        self.bootstrap = bootstrap
+        self.cluster = cluster
+        self.confidence = confidence
+        self.anchor = anchor
+        self.scale = scale
+        self.base = base
+        self.offset = offset
+        self.seed = seed
+
+    # ----------------------------------------------------------------------------- fitting
+
+    def fit(
+        self, data: Comparisons | Iterable[Judgment], *, by: Literal["model", "prompt"] = "model"
+    ) -> BradleyTerry:
+        """Fit on comparisons, or on judgment records (items ``by`` model or per prompt)."""
+        self._check_params()
+        ranks: Rankings | None = None
+        self.skipped_: dict[str, int] = {}
+        if isinstance(data, Comparisons):
+            comp = data
+        else:
+            comp, ranks, self.skipped_ = comparisons_from_records(
+                data,
+                by=by,
+                ties="drop" if self.ties == "drop" else "half",
+                rankings="listwise" if self.listwise else "pairs",
+                style=self.style_control,
+            )
+        if len(comp) == 0 and ranks is None:
+            raise RankingError(
+                "no comparisons to rank: the records need a preference or a ranking between "
+                + ("responses with model names (Response.model)" if by == "model" else "responses")
+            )
+        self.comparisons_ = comp
+        self.rankings_ = ranks
+        self.items_ = list(comp.items)
+        self.warnings_: list[str] = []
+        n = len(self.items_)
+        pairs = aggregate(comp) if len(comp) else None
+        groups = self._groups(pairs, ranks, n)
+        self.component_ = groups
+        self.theta_, self.tie_param_, self.style_coef_, self.loglik_, priors = self._fit_all(
+            comp, ranks, pairs, groups, None
+        )
+        self.priors_ = priors
+        self._stats(comp, ranks)
+        self._bootstrap(comp, ranks, pairs, groups, priors)
+        self._finish()
+        return self
+
+    def _check_params(self) -> None:
+        if self.ties not in ("half", "davidson", "rao-kupper", "drop"):
+            raise RankingError(
+                f"unknown ties {self.ties!r}; expected half, davidson, rao-kupper or drop"
+            )
+        if self.cluster not in ("none", "prompt", "annotator"):
+            raise RankingError(
+                f"unknown cluster {self.cluster!r}; expected none, prompt or annotator"
+            )
+        if self.identify not in ("auto", "error"):
+            raise RankingError(f"unknown identify {self.identify!r}; expected auto or error")
+        if self.prior < 0 or self.bootstrap < 0 or not 0 < self.confidence < 1:
+            raise RankingError("prior and bootstrap must be >= 0 and confidence between 0 and 1")
+        if self.style_control and self.ties in ("davidson", "rao-kupper"):
+            raise RankingError("style control fits ties as half a win; use --ties half with it")
+
+    def _edges(self, pairs: Pairs | None, ranks: Rankings | None, n: int) -> Pairs:
+        """Pairs plus the "beats" edges implied by whole rankings (for connectivity only)."""
+        i, j, wi, wj, t = [], [], [], [], []
+        if pairs is not None:
+            i, j, wi, wj, t = [pairs.i], [pairs.j], [pairs.wins_i], [pairs.wins_j], [pairs.ties]
+        if ranks is not None:
+            a, b = [], []
+            for r in ranks.rankings:
+                for k in range(len(r) - 1):
+                    a.extend(r[k : k + 1] * (len(r) - k - 1))
+                    b.extend(r[k + 1 :])
+            if a:
+                aa, bb = np.array(a), np.array(b)
+                lo, hi = np.minimum(aa, bb), np.maximum(aa, bb)
+                i.append(lo)
+                j.append(hi)
+                wi.append((aa == lo).astype(float))
+                wj.append((aa != lo).astype(float))
+                t.append(np.zeros(aa.size))
+        cat = [np.concatenate(x) if x else np.zeros(0) for x in (i, j, wi, wj, t)]
+        return Pairs(n, cat[0].astype(np.int64), cat[1].astype(np.int64), cat[2], cat[3], cat[4])
+
+    def _groups(self, pairs: Pairs | None, ranks: Rankings | None, n: int) -> np.ndarray:
+        edges = self._edges(pairs, ranks, n)
+        n_weak, weak = weak_components(edges)
+        if n_weak > 1:
+            if self.identify == "error" and self.prior == 0:
+                raise RankingError(
+                    f"the items fall into {n_weak} groups that were never compared with each "
+                    "other; "
+                    "ratings across groups mean nothing. Compare across groups, or let prefkit fit "
+                    "each group separately (identify='auto')"
+                )
+            if self.prior == 0:
+                self.warnings_.append(
+                    f"the items fall into {n_weak} groups never compared with each other; "
+                    "each group "
+                    "is fitted on its own and ratings compare only within a group (see 'group')"
+                )
+        if self.prior == 0:
+            n_strong, _ = strong_components(edges)
+            if n_strong > n_weak:
+                never_lost = [self.items_[k] for k in range(n) if not _lost(edges, k)]
+                never_won = [self.items_[k] for k in range(n) if not _won(edges, k)]
+                detail = []
+                if never_lost:
+                    detail.append(
+                        f"never lost: {', '.join(never_lost[:5])}"
+                        f"{' …' if len(never_lost) > 5 else ''}"
+                    )
+                if never_won:
+                    detail.append(
+                        f"never won: {', '.join(never_won[:5])}{' …' if len(never_won) > 5 else ''}"
+                    )
+                msg = (
+                    "the maximum-likelihood ratings do not exist (some items "
+                    + "; ".join(detail)
+                    + ")"
+                )
+                if self.identify == "error":
+                    raise RankingError(msg + f"; fit with a prior (prior={UNIDENTIFIED_PRIOR})")
+                self.warnings_.append(
+                    msg + f"; an L2 prior of {UNIDENTIFIED_PRIOR} keeps them finite in the groups "
+                    "affected, and their intervals are bounded by the prior more than by data"
+                )
+        return weak if self.prior == 0 else np.zeros(n, dtype=np.int64)
+
+    def _fit_all(
+        self,
+        comp: Comparisons,
+        ranks: Rankings | None,
+        pairs: Pairs | None,
+        groups: np.ndarray,
+        weights: np.ndarray | None,
+        rank_weights: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, float | None, np.ndarray | None, float, dict[int, float]]:
+        n = len(comp.items)
+        theta = np.zeros(n)
+        tie_param, style, total_ll = None, None, 0.0
+        priors: dict[int, float] = {}
+        for g in np.unique(groups):
+            members = np.flatnonzero(groups == g)
+            sub_comp, sub_ranks, keep, rkeep = _restrict(comp, ranks, members)
+            w = weights[keep] if weights is not None else None
+            rw = rank_weights[rkeep] if (rank_weights is not None and rkeep is not None) else None
+            sub_pairs = aggregate(sub_comp, w) if len(sub_comp) else None
+            prior = self.prior
+            if prior == 0:
+                edges = self._edges(sub_pairs, sub_ranks, members.size)
+                if strong_components(edges)[0] > 1:
+                    prior = UNIDENTIFIED_PRIOR
+            priors[int(g)] = prior
+            if self.style_control and len(sub_comp):
+                th, style, ll = fit_style(sub_comp, prior, w)
+            elif sub_ranks is not None and sub_ranks.rankings:
+                th, ll = fit_joint(members.size, sub_pairs, sub_ranks.rankings, prior, rw)
+            else:
+                assert sub_pairs is not None
+                th, tp, ll = fit_pairs(
+                    sub_pairs, "half" if self.ties == "drop" else self.ties, prior
+                )
+                tie_param = tp
+            theta[members] = th
+            total_ll += ll
+        return theta, tie_param, style, total_ll, priors
+
+    def _stats(self, comp: Comparisons, ranks: Rankings | None) -> None:
+        n = len(comp.items)
+        a_won, b_won, tie = comp.outcome == 1.0, comp.outcome == 0.0, comp.outcome == 0.5
+        self.wins_ = np.bincount(comp.a[a_won], minlength=n) + np.bincount(
+            comp.b[b_won], minlength=n
+        )
+        self.losses_ = np.bincount(comp.b[a_won], minlength=n) + np.bincount(
+            comp.a[b_won], minlength=n
+        )
+        self.ties_ = np.bincount(comp.a[tie], minlength=n) + np.bincount(comp.b[tie], minlength=n)
+        if ranks is not None:
+            for r in ranks.rankings:
+                for k, item in enumerate(r):
+                    self.wins_[item] += len(r) - k - 1
+                    self.losses_[item] += k
+        self.games_ = self.wins_ + self.losses_ + self.ties_
+
+    # --------------------------------------------------------------------------- bootstrap
+
+    def _bootstrap(
+        self,
+        comp: Comparisons,
+        ranks: Rankings | None,
+        pairs: Pairs | None,
+        groups: np.ndarray,
+        priors: dict[int, float],
+    ) -> None:
+        self.bootstrap_theta_: np.ndarray | None = None
+        if self.bootstrap == 0:
+            return
+        rng = np.random.default_rng(self.seed)
+        if self.cluster != "none":
+            ids = comp.clusters.get(self.cluster)
+            k = int(np.unique(ids).size) if ids is not None and ids.size else 0
+            if ranks is not None and self.cluster in ranks.clusters:
+                k = max(k, int(np.unique(ranks.clusters[self.cluster]).size))
+            if 0 < k < 30:
+                self.warnings_.append(
+                    f"only {k} {self.cluster}s to resample: a cluster bootstrap with so few "
+                    "clusters gives unstable intervals; read them as rough"
+                )
+        fast = (
+            pairs is not None
+            and ranks is None
+            and not self.style_control
+            and self.ties in ("half", "drop")
+            and np.unique(groups).size == 1
+        )
+        if fast:
+            assert pairs is not None
+            self.bootstrap_theta_ = _fast_bootstrap(
+                comp, pairs, self.theta_, priors[int(groups[0])], self.bootstrap, self.cluster, rng
+            )
+            return
+        reps = np.empty((self.bootstrap, len(comp.items)))
+        row_clusters, rank_clusters = _cluster_ids(comp, ranks, self.cluster)
+        n_clusters = int(max(row_clusters.max(initial=-1), rank_clusters.max(initial=-1))) + 1
+        for b in range(self.bootstrap):
+            cw = np.bincount(rng.integers(0, n_clusters, n_clusters), minlength=n_clusters).astype(
+                float
+            )
+            w = cw[row_clusters]
+            rw = cw[rank_clusters] if rank_clusters.size else None
+            reps[b] = self._fit_all(comp, ranks, None, groups, w, rw)[0]
+        self.bootstrap_theta_ = reps
+
+    # ------------------------------------------------------------------------------ output
+
+    def _finish(self) -> None:
+        k = self.scale / math.log(self.base)
+        shift = 0.0
+        if self.anchor is not None:
+            if self.anchor not in self.items_:
+                raise RankingError(
+                    f"anchor {self.anchor!r} is not an item; items: {self.items_[:10]}"
+                )
+            shift = -k * float(self.theta_[self.items_.index(self.anchor)])
+        self.shift_ = shift
+        self.ratings_ = k * self.theta_ + self.offset + shift
+        n = len(self.items_)
+        self.ci_theta_: np.ndarray | None = None
+        self.ci_: np.ndarray | None = None
+        if self.bootstrap_theta_ is not None:
+            tail = (1 - self.confidence) / 2 * 100
+            lo, hi = np.percentile(self.bootstrap_theta_, [tail, 100 - tail], axis=0)
+            self.ci_theta_ = np.stack([lo, hi], axis=1)
+            self.ci_ = k * self.ci_theta_ + self.offset + shift  # one shift for every round
+            upper, lower = self.ci_[:, 1], self.ci_[:, 0]
+            same = self.component_[:, None] == self.component_[None, :]
+            self.rank_ = 1 + ((lower[None, :] > upper[:, None]) & same).sum(axis=1)
+            width = float(np.median(self.ci_[:, 1] - self.ci_[:, 0]))
+            if width > 100:
+                data = len(self.comparisons_) + (
+                    len(self.rankings_.rankings) if self.rankings_ else 0
+                )
+                self.warnings_.append(
+                    f"the intervals are wide (median {width:.0f} rating points) for {data} "
+                    f"comparisons and rankings over {n} items: many ranks overlap; more "
+                    "comparisons per item would narrow them"
+                )
+        else:
+            order = np.argsort(-self.ratings_)
+            self.rank_ = np.empty(n, dtype=np.int64)
+            self.rank_[order] = np.arange(1, n + 1)
+        thin = [self.items_[i] for i in range(n) if self.games_[i] < 10]
+        if thin:
+            self.warnings_.append(
+                f"{len(thin)} item(s) have fewer than 10 comparisons (e.g. {thin[0]}); "
+                "their ratings are rough"
+            )
+
+    def leaderboard(self) -> list[dict[str, Any]]:
+        """One row per item, best first: rating, interval, rank, wins/losses/ties, games."""
+        rows: list[dict[str, Any]] = []
+        for i, item in enumerate(self.items_):
+            rows.append(
+                {
+                    "item": item,
+                    "rating": float(self.ratings_[i]),
+                    "ci": [float(x) for x in self.ci_[i]] if self.ci_ is not None else None,
+                    "rank": int(self.rank_[i]),
+                    "theta": float(self.theta_[i]),
+                    "wins": int(self.wins_[i]),
+                    "losses": int(self.losses_[i]),
+                    "ties": int(self.ties_[i]),
+                    "games": int(self.games_[i]),
+                    "group": int(self.component_[i]),
+                }
+            )
+        rows.sort(key=lambda r: (r["group"], r["rank"], -r["rating"]))
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": len(self.items_),
+            "comparisons": len(self.comparisons_),
+            "rankings": len(self.rankings_.rankings) if self.rankings_ is not None else 0,
+            "groups": int(np.unique(self.component_).size),
+            "ties": self.ties,
+            "tie_parameter": self.tie_param_,
+            "prior": self.prior,
+            "priors_applied": {str(k): v for k, v in self.priors_.items() if v != self.prior},
+            "style_control": self.style_control,
+            "style_coefficients": (
+                dict(
+                    zip(self.comparisons_.feature_names, map(float, self.style_coef_), strict=True)
+                )
+                if self.style_coef_ is not None
+                else None
+            ),
+            "log_likelihood": self.loglik_,
+            "bootstrap": self.bootstrap,
+            "cluster": self.cluster,
+            "confidence": self.confidence,
+            "scale": {
+                "scale": self.scale,
+                "base": self.base,
+                "offset": self.offset,
+                "anchor": self.anchor,
+            },
+            "skipped": self.skipped_,
+            "warnings": self.warnings_,
+            "leaderboard": self.leaderboard(),
+        }
+
+
+def fit_bradley_terry(
+    data: Comparisons | Iterable[Judgment],
+    *,
+    by: Literal["model", "prompt"] = "model",
+    **params: Any,
+) -> BradleyTerry:
+    """Fit a :class:`BradleyTerry` (``params`` are its arguments) and return it."""
+    return BradleyTerry(**params).fit(data, by=by)
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _lost(p: Pairs, k: int) -> bool:
+    return bool(
+        ((p.j == k) & ((p.wins_i + p.ties) > 0)).any()
+        or ((p.i == k) & ((p.wins_j + p.ties) > 0)).any()
+    )
+
+
+def _won(p: Pairs, k: int) -> bool:
+    return bool(
+        ((p.i == k) & ((p.wins_i + p.ties) > 0)).any()
+        or ((p.j == k) & ((p.wins_j + p.ties) > 0)).any()
+    )
+
+
+def _restrict(
+    comp: Comparisons, ranks: Rankings | None, members: np.ndarray
+) -> tuple[Comparisons, Rankings | None, np.ndarray, np.ndarray | None]:
+    n = len(comp.items)
+    if members.size == n:
+        return (
+            comp,
+            ranks,
+            np.arange(len(comp)),
+            (np.arange(len(ranks.rankings)) if ranks else None),
+        )
+    local = np.full(n, -1)
+    local[members] = np.arange(members.size)
+    keep = np.flatnonzero(local[comp.a] >= 0)
+    sub = Comparisons(
+        [comp.items[m] for m in members],
+        local[comp.a[keep]],
+        local[comp.b[keep]],
+        comp.outcome[keep],
+        features=comp.features[keep] if comp.features is not None else None,
+        feature_names=comp.feature_names,
+    )
+    sub_ranks, rkeep = None, None
+    if ranks is not None:
+        rkeep = np.array(
+            [k for k, r in enumerate(ranks.rankings) if local[r[0]] >= 0], dtype=np.int64
+        )
+        sub_ranks = Rankings(sub.items, [[int(local[x]) for x in ranks.rankings[k]] for k in rkeep])
+    return sub, sub_ranks, keep, rkeep
+
+
+def _cluster_ids(
+    comp: Comparisons, ranks: Rankings | None, cluster: str
+) -> tuple[np.ndarray, np.ndarray]:
+    n_rows = len(comp)
+    n_ranks = len(ranks.rankings) if ranks is not None else 0
+    if cluster == "none":
+        return np.arange(n_rows), np.arange(n_rows, n_rows + n_ranks)
+    if cluster not in comp.clusters and (ranks is None or cluster not in ranks.clusters):
+        raise RankingError(f"no {cluster} ids in the data to cluster by; use cluster='none'")
+    rows = (
+        comp.clusters.get(cluster, np.zeros(0, dtype=np.int64))
+        if n_rows
+        else np.zeros(0, dtype=np.int64)
+    )
+    rk = (
+        ranks.clusters.get(cluster, np.zeros(0, dtype=np.int64))
+        if ranks is not None
+        else np.zeros(0, dtype=np.int64)
+    )
+    return rows, (rk + (rows.max(initial=-1) + 1))
+
+
+def _fast_bootstrap(
+    comp: Comparisons,
+    pairs: Pairs,
+    theta: np.ndarray,
+    prior: float,
+    rounds: int,
+    cluster: str,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Bootstrap on pair counts: a round's data is a new count per (pair, outcome) cell, from a
+    multinomial over cells (resampling comparisons) or a sparse cluster × cell sum (resampling
+    clusters); each round is fitted by chord Newton from the point estimate with one shared
+    Cholesky factor."""
+    n = pairs.n_items
+    inverse, kind, _, _ = pair_index(comp)
+    cells = inverse * 3 + kind
+    n_cells = 3 * pairs.i.size
+    games = pairs.games
+    q = 1 / (1 + np.exp(-(theta[pairs.i] - theta[pairs.j])))
+    lap = _laplacian(pairs, games * q * (1 - q))
+    lap[np.diag_indices(n)] += prior
+    if prior == 0:
+        lap += 1.0 / n
+    factor = linalg.cho_factor(lap)
+    out = np.empty((rounds, n))
+    m = len(comp)
+    if cluster == "none":
+        counts = np.bincount(cells, minlength=n_cells).astype(float)
+        draws = rng.multinomial(m, counts / counts.sum(), size=rounds).astype(float)
+    else:
+        if cluster not in comp.clusters:
+            raise RankingError(f"no {cluster} ids in the data to cluster by; use cluster='none'")
+        ids = comp.clusters[cluster]
+        c = int(ids.max()) + 1
+        mat = sparse.csr_matrix((np.ones(m), (cells, ids)), shape=(n_cells, c))
+        draws = None
+    for b in range(rounds):
+        if draws is not None:
+            cnt = draws[b].reshape(-1, 3)
+        else:
+            w = np.bincount(rng.integers(0, c, c), minlength=c).astype(float)
+            cnt = (mat @ w).reshape(-1, 3)
+        p = Pairs(n, pairs.i, pairs.j, cnt[:, 0], cnt[:, 1], cnt[:, 2])
+        out[b] = chord_bt(p, theta, factor, prior)
+    return out
+
+
+_ = loglik_pairs
