@@ -26,6 +26,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/import_export.py
 	$(PY) bench/krippendorff_alpha.py
+	$(PY) bench/bradley_terry.py
 	$(PY) bench/annotate_load.py --annotators 10
 	$(PY) bench/annotate_load.py --annotators 50
 	$(PY) bench/annotate_load.py --annotators 50 --kill-after 4

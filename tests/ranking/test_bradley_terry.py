@@ -153,7 +153,7 @@ def test_plackett_luce_matches_choix() -> None:
     )
     from prefkit.ranking import fit_joint
 
-    theta, ll = fit_joint(7, None, rankings)
+    _theta, ll = fit_joint(7, None, rankings)
     ref = choix.opt_rankings(7, rankings, alpha=0.0, tol=1e-12)
     assert rel(ll, loglik_rankings(ref - ref.mean(), rankings)) < 1e-6
     assert len(comp) == 0

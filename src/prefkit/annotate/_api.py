@@ -313,6 +313,33 @@ def analysis(
     return campaign_analysis(st.store, campaign, bootstrap=bootstrap)
 
 
+@router.get("/admin/campaigns/{campaign}/leaderboard", tags=["admin"])
+def leaderboard_(
+    campaign: CampaignName,
+    request: Request,
+    _admin: Admin,
+    bootstrap: Annotated[int, Query(ge=0, le=5000)] = 1000,
+    cluster: Annotated[Literal["none", "prompt", "annotator"], Query()] = "prompt",
+) -> dict[str, Any]:
+    """The Bradley-Terry leaderboard of the models in the campaign (``prefkit rank --json``)."""
+    st = state(request)
+    st.campaign(campaign)
+    return campaign_leaderboard(st.store, campaign, bootstrap=bootstrap, cluster=cluster)
+
+
+def campaign_leaderboard(
+    store: Any, campaign: str, *, bootstrap: int = 1000, cluster: str = "prompt"
+) -> dict[str, Any]:
+    from prefkit.ranking import BradleyTerry, RankingError
+
+    records = store.records(campaign=campaign)
+    try:
+        model = BradleyTerry(bootstrap=bootstrap, cluster=cluster).fit(records, by="model")  # type: ignore[arg-type]
+    except RankingError as exc:
+        raise WorkError(422, str(exc)) from None
+    return {"source": store.safe_url, "campaign": campaign, "by": "model", **model.to_dict()}
+
+
 def campaign_analysis(store: Any, campaign: str, *, bootstrap: int = 500) -> dict[str, Any]:
     from prefkit.analysis import analyze, gold_from_records
     from prefkit.annotate._campaigns import gold_records

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import ValidationError
 
-from prefkit.annotate._api import campaign_analysis, stream_export
+from prefkit.annotate._api import campaign_analysis, campaign_leaderboard, stream_export
 from prefkit.annotate._auth import Session, create_user, new_token, require_admin, same
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import load_campaign_config
@@ -291,6 +291,23 @@ def admin_analysis(request: Request, campaign: CampaignName, who: Who) -> HTMLRe
     camp = st.campaign(campaign)
     rep = campaign_analysis(st.store, campaign, bootstrap=500)
     body = report_html(rep, title=f"Analysis of {camp.config.title or campaign}", standalone=False)
+    return render(
+        request, "analysis.html", **templates_context(request, user, sess, camp=camp, body=body)
+    )
+
+
+@router.get("/admin/c/{campaign}/leaderboard")
+def admin_leaderboard(request: Request, campaign: CampaignName, who: Who) -> HTMLResponse:
+    """The models of the campaign ranked by Bradley-Terry, with bootstrap intervals."""
+    from prefkit.ranking import leaderboard_html
+
+    user, sess = who
+    require_admin(user)
+    st = state(request)
+    camp = st.campaign(campaign)
+    summary = campaign_leaderboard(st.store, campaign, bootstrap=1000, cluster="prompt")
+    title = f"Leaderboard of {camp.config.title or campaign}"
+    body = leaderboard_html(summary, title=title, standalone=False)
     return render(
         request, "analysis.html", **templates_context(request, user, sess, camp=camp, body=body)
     )
