@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from prefkit._yaml import line_of, load_yaml
 from prefkit.errors import RecordError
 
 __all__ = [
@@ -142,22 +142,7 @@ def load_campaign_config(source: str | Path | dict[str, Any]) -> CampaignConfig:
     if isinstance(source, dict):
         return _validate(source, None, None)
     path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RecordError(
-            f"cannot read the campaign config: {exc.strerror}", path=str(path)
-        ) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RecordError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=str(path),
-            line=mark.line + 1 if mark else None,
-        ) from None
+    data, node = load_yaml(path, "campaign config")
     if not isinstance(data, dict):
         raise RecordError(
             "a campaign config is a mapping (name: ..., criteria: ...)", path=str(path)
@@ -178,7 +163,7 @@ def _validate(data: dict[str, Any], node: Any, path: str | None) -> CampaignConf
             reason = f"unknown setting; expected one of {allowed}"
         elif "input" in err and err["type"] not in ("missing",):
             reason = f"{err['input']!r}: {reason}"
-        raise RecordError(reason, path=path, line=_line_of(node, err["loc"]), field=field) from None
+        raise RecordError(reason, path=path, line=line_of(node, err["loc"]), field=field) from None
 
 
 def _allowed_at(loc: tuple[Any, ...]) -> list[str]:
@@ -207,25 +192,3 @@ def _allowed_at(loc: tuple[Any, ...]) -> list[str]:
             return []
         model = inner
     return sorted(model.model_fields)
-
-
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
-    # Walk the YAML node tree along the error location; report the deepest line found.
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == str(part)), None)
-            if node is None:  # an unknown key: point at the key itself
-                return line
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            node = node.value[part]
-        else:
-            break
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 import yaml
 from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import ValidationError
@@ -311,6 +312,37 @@ def admin_leaderboard(request: Request, campaign: CampaignName, who: Who) -> HTM
     return render(
         request, "analysis.html", **templates_context(request, user, sess, camp=camp, body=body)
     )
+
+
+@router.api_route("/admin/c/{campaign}/rules", methods=["GET", "POST"])
+async def admin_rule_lab(request: Request, campaign: CampaignName, who: Who) -> HTMLResponse:
+    """Edit a rule set and see its accuracy, baselines and failure cases on this campaign."""
+    from prefkit.rewards import DEFAULT_RULES, evaluate_reward, load_rules
+    from prefkit.rewards._report import rules_html
+
+    user, sess = who
+    require_admin(user)
+    st = state(request)
+    camp = st.campaign(campaign)
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    body, error = "", None
+    if request.method == "POST":
+        form = await request.form()
+        text = str(form.get("rules", ""))[:100_000]
+        try:
+            data = yaml.safe_load(text)
+            if not isinstance(data, dict):
+                raise PrefkitError("a rule set is a YAML mapping with a 'rules' list")
+            rules = load_rules(data)
+            records = st.store.records(campaign=campaign)
+            res = await run_in_threadpool(evaluate_reward, rules, records)
+            body = rules_html(
+                {"splits": {campaign: res}, "fit": None}, title="Results", standalone=False
+            )
+        except (PrefkitError, yaml.YAMLError) as exc:
+            error = str(exc)
+    ctx = templates_context(request, user, sess, camp=camp, rules=text, body=body, error=error)
+    return render(request, "rule_lab.html", **ctx)
 
 
 @router.get("/admin/c/{campaign}/export/{kind}")

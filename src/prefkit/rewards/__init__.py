@@ -1,0 +1,31 @@
+"""Reward functions: the TRL contract, rule sets, and their evaluation against human labels.
+
+A reward is ``reward(prompts, completions, **columns) -> list[float]``, TRL's ``reward_funcs``
+signature. ``load_rules`` reads a YAML rule set; ``evaluate_reward`` measures any reward
+against human preferences, with baselines, ablations, slices and failure cases.
+"""
+
+from prefkit.rewards._contract import RewardFunction
+from prefkit.rewards._evaluate import (
+    BASELINES,
+    evaluate_reward,
+    fit_rule_weights,
+    pairs_from_records,
+)
+from prefkit.rewards._rules import RULE_KINDS, Rule
+from prefkit.rewards._ruleset import DEFAULT_RULES, RuleSet, load_rules
+from prefkit.rewards._synthetic import synthetic_summaries
+
+__all__ = [
+    "BASELINES",
+    "DEFAULT_RULES",
+    "RULE_KINDS",
+    "RewardFunction",
+    "Rule",
+    "RuleSet",
+    "evaluate_reward",
+    "fit_rule_weights",
+    "load_rules",
+    "pairs_from_records",
+    "synthetic_summaries",
+]

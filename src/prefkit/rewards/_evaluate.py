@@ -1,0 +1,346 @@
+"""Evaluate any reward against human preferences; fit rule weights from preferences."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from prefkit.data import Judgment
+from prefkit.errors import PrefkitError
+from prefkit.rewards._ruleset import RuleSet
+
+__all__ = ["BASELINES", "PrefPair", "evaluate_reward", "fit_rule_weights", "pairs_from_records"]
+
+BASELINES = ("random", "position", "longer")
+SLICE_KEYS = ("subset", "split", "category", "dataset")
+
+
+@dataclass(frozen=True)
+class PrefPair:
+    """Two responses to one prompt and the human verdict: "first", "second" or "tie"."""
+
+    id: str
+    prompt: Any
+    first: str
+    second: str
+    human: str
+    left: str | None  # "first" / "second" when the screen order is known
+    meta: dict[str, Any]
+
+
+def _as_pairs(data: Iterable[Judgment] | Sequence[PrefPair]) -> list[PrefPair]:
+    items = list(data)
+    if items and isinstance(items[0], PrefPair):
+        return [p for p in items if isinstance(p, PrefPair)]
+    return pairs_from_records(r for r in items if isinstance(r, Judgment))
+
+
+def pairs_from_records(records: Iterable[Judgment]) -> list[PrefPair]:
+    """Pairwise records with two responses and a preference (others are not comparisons)."""
+    out = []
+    for k, rec in enumerate(records):
+        if len(rec.responses) != 2 or rec.preference is None:
+            continue
+        a, b = rec.responses
+        human = (
+            "tie" if rec.preference == "tie" else "first" if rec.preference == a.id else "second"
+        )
+        prompt: Any = (
+            rec.prompt
+            if isinstance(rec.prompt, str)
+            else [{"role": m.role, "content": m.content} for m in rec.prompt]
+        )
+        left = None
+        if rec.shown is not None:
+            left = "first" if rec.shown[0] == a.id else "second"
+        out.append(
+            PrefPair(
+                str(rec.id or f"#{k}"), prompt, a.text, b.text, human, left, dict(rec.metadata)
+            )
+        )
+    return out
+
+
+def _completions(prompts: Sequence[Any], texts: Sequence[str]) -> list[Any]:
+    # TRL's conversational format pairs chat prompts with chat completions
+    return [
+        t if isinstance(p, str) else [{"role": "assistant", "content": t}]
+        for p, t in zip(prompts, texts, strict=True)
+    ]
+
+
+def _wilson(k: float, n: int, z: float = 1.959964) -> list[float] | None:
+    if n == 0:
+        return None
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return [c - h, c + h]
+
+
+def _accuracy(margin: np.ndarray, human: np.ndarray, tol: float) -> dict[str, Any]:
+    """``margin`` = score(first) - score(second); humans' ties are left out and counted."""
+    pref = human != "tie"
+    m = np.where(human == "first", margin, -margin)[pref]  # > 0: the reward agrees
+    n = int(m.size)
+    if n == 0:
+        return {"pairs": 0, "accuracy": None, "note": "no pair with a human preference"}
+    correct = int((m > tol).sum())
+    ties = int((np.abs(m) <= tol).sum())
+    half = (correct + 0.5 * ties) / n
+    per = np.where(m > tol, 1.0, np.where(np.abs(m) <= tol, 0.5, 0.0))
+    se = float(per.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
+    return {
+        "pairs": n,
+        "correct": correct,
+        "reward_ties": ties,
+        "accuracy": correct / n,
+        "ci": _wilson(correct, n),
+        "accuracy_ties_half": half,
+        "ci_ties_half": [half - 1.959964 * se, half + 1.959964 * se],
+        "human_ties": int((~pref).sum()),
+        "note": None,
+    }
+
+
+def _kappa(margin: np.ndarray, human: np.ndarray, tol: float, seed: int) -> float | None:
+    """κ between the reward's choice and the human's, with each pair's two responses put in a
+    random (seeded) order first: in files such as HH-RLHF the chosen response always comes
+    first, which would make κ 0 whatever the reward does."""
+    from prefkit.analysis import AnalysisError, cohen_kappa
+
+    flip = np.random.default_rng(seed).random(margin.size) < 0.5
+    margin = np.where(flip, -margin, margin)
+    swap = {"first": "second", "second": "first", "tie": "tie"}
+    human = np.where(flip, [swap[h] for h in human], human)
+    said = np.where(margin > tol, "first", np.where(margin < -tol, "second", "tie"))
+    try:
+        return cohen_kappa(list(said), list(human), labels=["first", "second", "tie"])
+    except AnalysisError:
+        return None
+
+
+def evaluate_reward(
+    reward: Callable[..., list[float]],
+    data: Iterable[Judgment] | Sequence[PrefPair],
+    *,
+    slices: Sequence[str] = SLICE_KEYS,
+    failures: int = 20,
+    tie_tolerance: float = 1e-9,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Pairwise accuracy (Wilson CI; reward ties as misses, and as half), Cohen's κ with the
+    human choice, baselines (random, position-only where ``shown`` is known, longer wins),
+    per-slice accuracy, per-rule ablation and failure cases for rule sets."""
+    pairs = _as_pairs(data)
+    if not pairs:
+        raise PrefkitError(
+            "no pairwise judgment with two responses and a preference to evaluate on"
+        )
+    prompts = [p.prompt for p in pairs]
+    human = np.array([p.human for p in pairs])
+    feats = None
+    if isinstance(reward, RuleSet):
+        f1 = reward.features(prompts, _completions(prompts, [p.first for p in pairs]))
+        f2 = reward.features(prompts, _completions(prompts, [p.second for p in pairs]))
+        feats = (f1, f2)
+        s1, s2 = reward.combine(f1), reward.combine(f2)
+    else:
+        s1 = np.asarray(
+            reward(prompts, _completions(prompts, [p.first for p in pairs])), dtype=float
+        )
+        s2 = np.asarray(
+            reward(prompts, _completions(prompts, [p.second for p in pairs])), dtype=float
+        )
+    margin = s1 - s2
+    out: dict[str, Any] = {
+        "reward": getattr(reward, "name", getattr(reward, "__name__", type(reward).__name__)),
+        "pairs": len(pairs),
+        **_accuracy(margin, human, tie_tolerance),
+        "kappa": _kappa(margin, human, tie_tolerance, seed),
+        "baselines": _baselines(pairs, human, seed),
+    }
+    out["slices"] = _slices(pairs, margin, human, slices, tie_tolerance)
+    if feats is not None and isinstance(reward, RuleSet):
+        out["ablation"] = _ablation(reward, feats, human, tie_tolerance)
+    out["failures"] = _failures(pairs, margin, human, reward, feats, failures, tie_tolerance)
+    return out
+
+
+def _baselines(pairs: Sequence[PrefPair], human: np.ndarray, seed: int) -> dict[str, Any]:
+    lengths = np.array([len(p.first) - len(p.second) for p in pairs], dtype=float)
+    rng = np.random.default_rng(seed)
+    out = {
+        "random": {**_accuracy(rng.random(len(pairs)) - 0.5, human, 0.0), "expected": 0.5},
+        "longer": {
+            **_accuracy(lengths, human, 0.0),
+            "rule": "characters of the response; equal lengths are misses (half in *_ties_half)",
+        },
+    }
+    known = np.array([p.left is not None for p in pairs])
+    if known.any():
+        left = np.array([1.0 if p.left == "first" else -1.0 for p in pairs if p.left is not None])
+        out["position"] = {
+            **_accuracy(left, human[known], 0.0),
+            "rule": "always the response shown on the left",
+        }
+    else:
+        out["position"] = {
+            "pairs": 0,
+            "accuracy": None,
+            "note": "no record says which response was shown first (shown)",
+        }
+    return out
+
+
+def _slices(
+    pairs: Sequence[PrefPair],
+    margin: np.ndarray,
+    human: np.ndarray,
+    keys: Sequence[str],
+    tol: float,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in keys:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for k, p in enumerate(pairs):
+            v = p.meta.get(key)
+            if isinstance(v, str | int | float | bool):
+                groups[str(v)].append(k)
+        if len(groups) >= 1 and sum(len(g) for g in groups.values()) > 0:
+            out[key] = {
+                v: _accuracy(margin[idx], human[idx], tol) for v, idx in sorted(groups.items())
+            }
+    return out
+
+
+def _ablation(
+    rules: RuleSet, feats: tuple[np.ndarray, np.ndarray], human: np.ndarray, tol: float
+) -> list[dict[str, Any]]:
+    f1, f2 = feats
+    full = _accuracy(rules.combine(f1) - rules.combine(f2), human, tol)["accuracy"]
+    rows = []
+    for j, r in enumerate(rules.rules):
+        w = rules.weights.copy()
+        w[j] = 0.0
+        acc = _accuracy(rules.combine(f1, w) - rules.combine(f2, w), human, tol)["accuracy"]
+        rows.append(
+            {
+                "rule": r.name,
+                "accuracy_without": acc,
+                "change": None if acc is None or full is None else acc - full,
+            }
+        )
+    return rows
+
+
+def _failures(
+    pairs: Sequence[PrefPair],
+    margin: np.ndarray,
+    human: np.ndarray,
+    reward: Any,
+    feats: tuple[np.ndarray, np.ndarray] | None,
+    limit: int,
+    tol: float,
+) -> list[dict[str, Any]]:
+    """Misranked pairs (the reward prefers the response people did not), worst first."""
+    signed = np.where(human == "first", margin, np.where(human == "second", -margin, np.nan))
+    bad = np.flatnonzero(signed < -tol)
+    bad = bad[np.argsort(signed[bad])][:limit]
+    out = []
+    for k in bad:
+        p = pairs[int(k)]
+        row: dict[str, Any] = {
+            "id": p.id,
+            "prompt": p.prompt
+            if isinstance(p.prompt, str)
+            else p.prompt[-1]["content"]
+            if p.prompt
+            else "",
+            "chosen": p.first if p.human == "first" else p.second,
+            "rejected": p.second if p.human == "first" else p.first,
+            "margin": float(-signed[k]),
+        }
+        if feats is not None and isinstance(reward, RuleSet):
+            scale = float(np.abs(reward.weights).sum()) if reward.normalize else 1.0
+            fc, fr = (
+                (feats[0][k], feats[1][k]) if p.human == "first" else (feats[1][k], feats[0][k])
+            )
+            row["contributions"] = [
+                {
+                    "rule": r.name,
+                    "chosen": float(r.weight * fc[j] / (scale or 1)),
+                    "rejected": float(r.weight * fr[j] / (scale or 1)),
+                }
+                for j, r in enumerate(reward.rules)
+            ]
+        out.append(row)
+    return out
+
+
+def fit_rule_weights(
+    rules: RuleSet,
+    data: Iterable[Judgment] | Sequence[PrefPair],
+    *,
+    folds: int = 5,
+    l2: float = 1.0,
+    seed: int = 0,
+) -> tuple[RuleSet, dict[str, Any]]:
+    """Learn rule weights from preferences: Bradley-Terry on rule-score differences (logistic
+    regression without intercept, L2 ``l2``), with ``folds``-fold cross-validated accuracy.
+
+    Returns the rule set with the learned weights (and ``normalize`` kept) and a report.
+    """
+    pairs = [p for p in _as_pairs(data) if p.human != "tie"]
+    if len(pairs) < 2 * folds:
+        raise PrefkitError(
+            f"weight fitting needs at least {2 * folds} non-tie pairs; there are {len(pairs)}"
+        )
+    prompts = [p.prompt for p in pairs]
+    chosen = [p.first if p.human == "first" else p.second for p in pairs]
+    rejected = [p.second if p.human == "first" else p.first for p in pairs]
+    x = rules.features(prompts, _completions(prompts, chosen)) - rules.features(
+        prompts, _completions(prompts, rejected)
+    )
+    rng = np.random.default_rng(seed)
+    flip = rng.random(len(x)) < 0.5  # both classes, no intercept: P(first wins) = σ(w·Δf)
+    xs = np.where(flip[:, None], -x, x)
+    y = np.where(flip, 0.0, 1.0)
+    order = rng.permutation(len(x))
+    fold_acc = []
+    for k in range(folds):
+        test = order[k::folds]
+        train = np.setdiff1d(order, test)
+        w = _logistic(xs[train], y[train], l2)
+        z = xs[test] @ w
+        fold_acc.append(float(np.mean((z > 0) == (y[test] == 1))))
+    w = _logistic(xs, y, l2)
+    fitted = rules.with_weights([float(v) for v in w], name=f"{rules.name}-fitted")
+    report = {
+        "pairs": len(pairs),
+        "folds": folds,
+        "l2": l2,
+        "heldout_accuracy": float(np.mean(fold_acc)),
+        "heldout_accuracy_per_fold": fold_acc,
+        "weights": {r.name: float(v) for r, v in zip(rules.rules, w, strict=True)},
+    }
+    return fitted, report
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, l2: float, iters: int = 50) -> np.ndarray:
+    w = np.zeros(x.shape[1])
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        g = x.T @ (y - p) - l2 * w
+        h = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(x.shape[1])
+        step = np.linalg.solve(h, g)
+        w += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return w
