@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from prefkit.rewards._text import TextStats, as_text
+from prefkit.rewards._text import TextStats, as_text, normalize_phrase
 
 __all__ = ["RULE_KINDS", "Rule"]
 
@@ -127,7 +127,8 @@ def _salient(source: str, kinds: tuple[str, ...], top_terms: int) -> frozenset[s
 class EntitiesRule(_Base):
     """Coverage of the source's key entities (capitalized names), numbers and salient terms
     (most frequent content words): the share found in the completion, in [0, 1]. The source
-    is the prompt or a column (``source: document``). With ``hallucination_penalty``, the
+    is the prompt (for a chat, its last user turn: what the reply answers), the whole
+    ``conversation``, or a column (``source: document``). With ``hallucination_penalty``, the
     share of the completion's own capitalized names and numbers absent from the source is
     subtracted, times the penalty."""
 
@@ -138,7 +139,12 @@ class EntitiesRule(_Base):
     hallucination_penalty: float = Field(default=0.0, ge=0.0)
 
     def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        src = prompt.text if self.source == "prompt" else as_text(columns.get(self.source, ""))
+        if self.source == "prompt":
+            src = prompt.last_user
+        elif self.source == "conversation":
+            src = prompt.text
+        else:
+            src = as_text(columns.get(self.source, ""))
         wanted = _salient(src, tuple(self.kinds), self.top_terms)
         low = completion.lower
         cov = sum(1 for e in wanted if e in low) / len(wanted) if wanted else 0.0
@@ -163,18 +169,11 @@ class KeywordsRule(_Base):
     whole_words: bool = True
 
     def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        if (
-            self.whole_words
-            and not self.case_sensitive
-            and _single_words(self.include + self.exclude)
-        ):
-            words = completion.word_set  # one-word phrases: set lookups, no regex
-            inc = (
-                sum(1 for p in self.include if p.lower() in words) / len(self.include)
-                if self.include
-                else 0.0
-            )
-            return inc - (1.0 if any(p.lower() in words for p in self.exclude) else 0.0)
+        if self.whole_words and not self.case_sensitive:
+            padded = completion.padded  # whole-word search is a C-level substring test
+            inc = sum(1 for p in _normalized(self.include) if p in padded)
+            s = inc / len(self.include) if self.include else 0.0
+            return s - (1.0 if any(p in padded for p in _normalized(self.exclude)) else 0.0)
         # Otherwise one pass of one alternation over the text finds every listed phrase.
         rx = _alternation(self.include + self.exclude, self.case_sensitive, self.whole_words)
         text = completion.text if self.case_sensitive else completion.lower
@@ -192,18 +191,9 @@ class KeywordsRule(_Base):
         return s
 
 
-@lru_cache(maxsize=256)
-def _split_phrases(phrases: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    single = frozenset(p.lower() for p in phrases if " " not in p.strip())
-    return single, tuple(p for p in phrases if " " in p.strip())
-
-
 @lru_cache(maxsize=1024)
-def _single_words(phrases: tuple[str, ...]) -> bool:
-    return all(p and p.lower().translate(_NOPUNCT).split() == [p.lower()] for p in phrases)
-
-
-_NOPUNCT = str.maketrans({c: " " for c in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'})
+def _normalized(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p for p in (normalize_phrase(x) for x in phrases) if p.strip())
 
 
 @lru_cache(maxsize=1024)
@@ -267,10 +257,8 @@ class HedgingRule(_Base):
         n = len(completion.split)
         if not n:
             return 0.0
-        single, multi = _split_phrases(self.phrases)
-        hits = sum(1 for w in completion.words if w in single)
-        if multi:
-            hits += len(_alternation(multi, False, True).findall(completion.lower))
+        padded = completion.padded
+        hits = sum(padded.count(p) for p in _normalized(self.phrases))
         return min(1.0, hits * 100 / n / self.saturation)
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from prefkit._yaml import line_of, load_yaml
 from prefkit.errors import RecordError
 from prefkit.rewards._rules import RULE_KINDS, Rule
-from prefkit.rewards._text import TextStats, as_text
+from prefkit.rewards._text import TextStats, as_text, last_user_turn
 
 __all__ = ["DEFAULT_RULES", "RuleSet", "load_rules"]
 
@@ -63,7 +63,7 @@ class RuleSet(BaseModel):
         for k, (p, c) in enumerate(zip(prompts, completions, strict=True)):
             ps = prompt_cache.get(id(p))
             if ps is None:
-                ps = prompt_cache[id(p)] = TextStats(as_text(p))
+                ps = prompt_cache[id(p)] = TextStats(as_text(p), last_user_turn(p))
             cs = TextStats(as_text(c, roles=("assistant",)) if not isinstance(c, str) else c)
             cols = (
                 {
