@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from prefkit.cli import _analyze, _annotate, _data, _rank, _rules
+from prefkit.cli import _analyze, _annotate, _data, _rank, _rm, _rules
 from prefkit.cli._common import console_err
 from prefkit.errors import PrefkitError
 
@@ -24,6 +24,7 @@ _annotate.register(app)
 _analyze.register(app)
 _rank.register(app)
 _rules.register(app)
+_rm.register(app)
 
 
 def main() -> None:

@@ -6,6 +6,10 @@ against human preferences, with baselines, ablations, slices and failure cases.
 """
 
 from prefkit.rewards._contract import RewardFunction
+from prefkit.rewards._diagnostics import diagnose_reward
+from prefkit.rewards._embed import Embedder
+from prefkit.rewards._embedding_rm import EmbeddingRewardModel, load_reward_model
+from prefkit.rewards._ensemble import Ensemble
 from prefkit.rewards._evaluate import (
     BASELINES,
     evaluate_reward,
@@ -20,11 +24,16 @@ __all__ = [
     "BASELINES",
     "DEFAULT_RULES",
     "RULE_KINDS",
+    "Embedder",
+    "EmbeddingRewardModel",
+    "Ensemble",
     "RewardFunction",
     "Rule",
     "RuleSet",
+    "diagnose_reward",
     "evaluate_reward",
     "fit_rule_weights",
+    "load_reward_model",
     "load_rules",
     "pairs_from_records",
     "synthetic_summaries",

@@ -1,0 +1,103 @@
+"""Is this reward model any good? Accuracy beside the human agreement ceiling, calibration,
+length correlation, best-of-k, and its most confidently wrong pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from prefkit.data import Judgment
+from prefkit.rewards._evaluate import _as_pairs, _completions, evaluate_reward
+
+__all__ = ["diagnose_reward"]
+
+
+def _calibration(margin: np.ndarray, human: np.ndarray, bins: int = 10) -> dict[str, Any]:
+    """Expected calibration error of P(first wins) = σ(margin) over non-tie pairs, with the
+    reliability diagram's bins (mean predicted vs observed frequency)."""
+    keep = human != "tie"
+    p = 1 / (1 + np.exp(-margin[keep]))
+    y = (human[keep] == "first").astype(float)
+    if p.size == 0:
+        return {"ece": None, "bins": [], "note": "no pair with a human preference"}
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
+    rows, ece = [], 0.0
+    for b in range(bins):
+        sel = which == b
+        if sel.any():
+            conf, acc = float(p[sel].mean()), float(y[sel].mean())
+            ece += sel.mean() * abs(conf - acc)
+            rows.append(
+                {
+                    "from": float(edges[b]),
+                    "to": float(edges[b + 1]),
+                    "pairs": int(sel.sum()),
+                    "predicted": conf,
+                    "observed": acc,
+                }
+            )
+    return {
+        "ece": float(ece),
+        "bins": rows,
+        "note": "P(first) = sigmoid(reward margin): meaningful for Bradley-Terry-trained models",
+    }
+
+
+def diagnose_reward(
+    reward: Callable[..., list[float]],
+    records: Iterable[Judgment],
+    *,
+    failures: int = 20,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """``evaluate_reward`` plus calibration, the agreement ceiling, length correlation,
+    best-of-k accuracy and the most confidently wrong pairs."""
+    from prefkit.analysis import preference_agreement, votes_from_records
+
+    recs = list(records)
+    out = evaluate_reward(reward, recs, failures=failures, seed=seed)
+    pairs = _as_pairs(recs)
+    prompts = [p.prompt for p in pairs]
+    s1 = np.asarray(reward(prompts, _completions(prompts, [p.first for p in pairs])), dtype=float)
+    s2 = np.asarray(reward(prompts, _completions(prompts, [p.second for p in pairs])), dtype=float)
+    human = np.array([p.human for p in pairs])
+    out["calibration"] = _calibration(s1 - s2, human)
+    lengths = np.array([len(p.first) for p in pairs] + [len(p.second) for p in pairs], dtype=float)
+    scores = np.concatenate([s1, s2])
+    out["length_correlation"] = (
+        float(np.corrcoef(scores, lengths)[0, 1])
+        if scores.std() > 0 and lengths.std() > 0
+        else None
+    )
+    agree = preference_agreement(votes_from_records(recs), bootstrap=0)
+    out["agreement_ceiling"] = {
+        "raw": agree["raw"]["value"],
+        "pairs": agree["raw"].get("pairs", 0),
+        "note": agree["raw"]["note"] or "human-human raw agreement on pairs judged more than once",
+    }
+    out["best_of_k"] = _best_of_k(reward, recs)
+    return out
+
+
+def _best_of_k(reward: Callable[..., list[float]], recs: list[Judgment]) -> dict[str, Any]:
+    """For records ranking k >= 3 responses: how often the reward's top pick is the human's."""
+    hits = n = 0
+    for rec in recs:
+        if rec.ranking is None or len(rec.responses) < 3:
+            continue
+        prompt: Any = (
+            rec.prompt
+            if isinstance(rec.prompt, str)
+            else [{"role": m.role, "content": m.content} for m in rec.prompt]
+        )
+        texts = [r.text for r in rec.responses]
+        scores = reward([prompt] * len(texts), _completions([prompt] * len(texts), texts))
+        top = rec.responses[int(np.argmax(scores))].id
+        hits += int(top == rec.ranking[0])
+        n += 1
+    if not n:
+        return {"records": 0, "accuracy": None, "note": "no record ranks three or more responses"}
+    return {"records": n, "accuracy": hits / n, "note": None}

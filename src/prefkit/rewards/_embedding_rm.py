@@ -1,0 +1,204 @@
+"""The embedding reward model: frozen sentence embeddings, a small head, Bradley-Terry loss."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from prefkit.data import Judgment
+from prefkit.errors import PrefkitError
+from prefkit.rewards._embed import Embedder
+from prefkit.rewards._evaluate import PrefPair, _as_pairs
+from prefkit.rewards._text import as_text
+
+__all__ = ["EmbeddingRewardModel", "load_reward_model"]
+
+FORMAT = "prefkit-reward-model/1"
+
+
+def _prompt_text(prompt: Any) -> str:
+    if isinstance(prompt, str):
+        return prompt
+    return "\n".join(
+        f"{m.get('role', 'user')}: {m.get('content', '')}" for m in prompt if isinstance(m, dict)
+    )
+
+
+class EmbeddingRewardModel:
+    """r(prompt, response) = head([e(response), e(prompt) ⊙ e(response)]) on frozen embeddings.
+
+    Trained with the Bradley-Terry loss -log σ(r(chosen) - r(rejected)) (a tie is the target
+    0.5), Adam, L2 ``weight_decay``. ``head``: "linear" or "mlp" (one hidden layer). With
+    MiniLM, thousands of pairs train in seconds on a CPU; embeddings are cached on disk.
+    """
+
+    def __init__(
+        self,
+        *,
+        head: Literal["linear", "mlp"] = "linear",
+        hidden: int = 128,
+        epochs: int = 60,
+        lr: float = 0.01,
+        weight_decay: float = 1e-3,
+        batch_size: int = 512,
+        seed: int = 0,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.head = head
+        self.hidden = hidden
+        self.epochs = epochs
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.seed = seed
+        self.embedder = embedder or Embedder()
+
+    @property
+    def __name__(self) -> str:
+        return f"embedding-rm-{self.head}"
+
+    def _features(self, prompts: Sequence[Any], responses: Sequence[str]) -> np.ndarray:
+        e_p = self.embedder([_prompt_text(p) for p in prompts])
+        e_r = self.embedder(list(responses))
+        return np.concatenate([e_r, e_p * e_r], axis=1)
+
+    def _net(self, dim: int) -> Any:
+        import torch
+
+        torch.manual_seed(self.seed)
+        if self.head == "linear":
+            return torch.nn.Linear(dim, 1)
+        return torch.nn.Sequential(
+            torch.nn.Linear(dim, self.hidden), torch.nn.GELU(), torch.nn.Linear(self.hidden, 1)
+        )
+
+    def fit(self, data: Iterable[Judgment] | Sequence[PrefPair]) -> EmbeddingRewardModel:
+        import torch
+
+        pairs = _as_pairs(data)
+        if not pairs:
+            raise PrefkitError("no pairwise judgments with two responses to train on")
+        t0 = time.process_time()
+        prompts = [p.prompt for p in pairs]
+        fa = torch.from_numpy(self._features(prompts, [p.first for p in pairs]))
+        fb = torch.from_numpy(self._features(prompts, [p.second for p in pairs]))
+        y = torch.tensor(
+            [1.0 if p.human == "first" else 0.0 if p.human == "second" else 0.5 for p in pairs]
+        )
+        self.net_ = self._net(fa.shape[1])
+        opt = torch.optim.AdamW(self.net_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+        gen = torch.Generator().manual_seed(self.seed)
+        self.loss_history_: list[float] = []
+        n = len(pairs)
+        for _ in range(self.epochs):
+            order = torch.randperm(n, generator=gen)
+            total = 0.0
+            for i in range(0, n, self.batch_size):
+                idx = order[i : i + self.batch_size]
+                margin = (self.net_(fa[idx]) - self.net_(fb[idx])).squeeze(-1)
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(margin, y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                total += float(loss.detach()) * len(idx)
+            self.loss_history_.append(total / n)
+        self.dim_ = int(fa.shape[1])
+        self.cpu_seconds_ = time.process_time() - t0
+        self.fingerprint_ = hashlib.sha256(
+            "\n".join(f"{p.id}\t{p.human}" for p in pairs).encode()
+        ).hexdigest()[:16]
+        self.train_pairs_ = n
+        return self
+
+    def __call__(
+        self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
+    ) -> list[float]:
+        import torch
+
+        if not hasattr(self, "net_"):
+            raise PrefkitError("the reward model is not trained; call fit() or load one")
+        texts = [c if isinstance(c, str) else as_text(c, roles=("assistant",)) for c in completions]
+        with torch.no_grad():
+            out = self.net_(torch.from_numpy(self._features(prompts, texts))).squeeze(-1)
+        return [float(x) for x in out]
+
+    # ------------------------------------------------------------------------------ saving
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "kind": "embedding",
+            "encoder": self.embedder.name,
+            "head": self.head,
+            "hidden": self.hidden,
+            "dim": self.dim_,
+            "epochs": self.epochs,
+            "lr": self.lr,
+            "weight_decay": self.weight_decay,
+            "seed": self.seed,
+        }
+
+    def save(self, folder: str | Path, metrics: dict[str, Any] | None = None) -> Path:
+        """A self-describing folder: config.json, head.pt, training.json (data fingerprint,
+        pairs, CPU seconds, loss curve) and metrics.json when given."""
+        import torch
+
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "config.json").write_text(json.dumps(self.config(), indent=2), "utf-8")
+        torch.save(self.net_.state_dict(), out / "head.pt")
+        training = {
+            "pairs": self.train_pairs_,
+            "data_fingerprint": self.fingerprint_,
+            "cpu_seconds": self.cpu_seconds_,
+            "loss": self.loss_history_,
+        }
+        (out / "training.json").write_text(json.dumps(training, indent=2), "utf-8")
+        if metrics is not None:
+            (out / "metrics.json").write_text(json.dumps(metrics, indent=2), "utf-8")
+        return out
+
+    @classmethod
+    def load(cls, folder: str | Path, *, embedder: Embedder | None = None) -> EmbeddingRewardModel:
+        import torch
+
+        path = Path(folder)
+        try:
+            cfg = json.loads((path / "config.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise PrefkitError(
+                f"{path} is not a saved prefkit reward model (config.json: {exc})"
+            ) from None
+        if cfg.get("format") != FORMAT or cfg.get("kind") != "embedding":
+            raise PrefkitError(
+                f"{path}: expected {FORMAT} of kind 'embedding', found "
+                f"{cfg.get('format')}/{cfg.get('kind')}"
+            )
+        m = cls(
+            head=cfg["head"],
+            hidden=cfg["hidden"],
+            epochs=cfg["epochs"],
+            lr=cfg["lr"],
+            weight_decay=cfg["weight_decay"],
+            seed=cfg["seed"],
+            embedder=embedder or Embedder(cfg["encoder"]),
+        )
+        m.net_ = m._net(cfg["dim"])
+        m.net_.load_state_dict(torch.load(path / "head.pt", weights_only=True))
+        m.net_.eval()
+        m.dim_ = cfg["dim"]
+        training = json.loads((path / "training.json").read_text("utf-8"))
+        m.train_pairs_, m.fingerprint_ = training["pairs"], training["data_fingerprint"]
+        m.cpu_seconds_, m.loss_history_ = training["cpu_seconds"], training["loss"]
+        return m
+
+
+def load_reward_model(folder: str | Path) -> EmbeddingRewardModel:
+    """Load any saved prefkit reward model folder (one call; usable as a TRL reward_funcs)."""
+    return EmbeddingRewardModel.load(folder)

