@@ -137,3 +137,40 @@ def test_cli_rm_train_and_eval(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     r = CliRunner().invoke(cli, ["rm", "eval", str(rules), str(data)])
     assert r.exit_code == 0 and "accuracy" in r.output
     assert isinstance(load_rules(rules).name, str)
+
+
+def test_a_conditional_model_serves_stakeholders_differently(tmp_path: Path) -> None:
+    from prefkit.rewards import synthetic_stakeholders
+
+    m = tiny(head="mlp", epochs=150, conditional=True).fit(synthetic_stakeholders(300, seed=1))
+    assert m.loss_history_[-1] < 0.2 < m.loss_history_[0]
+    prompt = "How do I rotate the api keys?"
+    direct = "Run the script to rotate the api keys now. It takes two minutes."
+    cautious = (
+        "Before you rotate the api keys, check the policy and get approval. Keep a backup, and "
+        "note that doing it wrong may expose data. Consult the security team."
+    )
+    eng = m(
+        [prompt, prompt], [direct, cautious], condition="[stakeholder=engineering; priority=speed]"
+    )
+    legal = m([prompt, prompt], [direct, cautious], condition="[stakeholder=legal; caution=high]")
+    assert eng[0] > eng[1] and legal[1] > legal[0]  # the same pair, ranked both ways
+    back = EmbeddingRewardModel.load(m.save(tmp_path / "c"), embedder=m.embedder)
+    assert back.conditional and back(
+        [prompt], [direct], condition=["[stakeholder=legal; caution=high]"]
+    ) == pytest.approx(m([prompt], [direct], condition="[stakeholder=legal; caution=high]"))
+    with pytest.raises(Exception, match="metadata.condition"):
+        tiny(conditional=True).fit(synthetic_summaries(20))
+
+
+def test_conditional_diagnostics_per_condition() -> None:
+    from prefkit.rewards import synthetic_stakeholders
+
+    m = tiny(head="mlp", epochs=150, conditional=True).fit(synthetic_stakeholders(300, seed=1))
+    d = diagnose_reward(m, synthetic_stakeholders(100, seed=9), failures=0)
+    assert d["accuracy"] > 0.9
+    assert set(d["slices"]["condition"]) == {
+        "[stakeholder=engineering; priority=speed]",
+        "[stakeholder=legal; caution=high]",
+    }
+    assert d["by_condition"] and all(row["changes"] for row in d["by_condition"])

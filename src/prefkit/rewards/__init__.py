@@ -18,7 +18,7 @@ from prefkit.rewards._evaluate import (
 )
 from prefkit.rewards._rules import RULE_KINDS, Rule
 from prefkit.rewards._ruleset import DEFAULT_RULES, RuleSet, load_rules
-from prefkit.rewards._synthetic import synthetic_summaries
+from prefkit.rewards._synthetic import synthetic_stakeholders, synthetic_summaries
 
 __all__ = [
     "BASELINES",
@@ -36,5 +36,6 @@ __all__ = [
     "load_reward_model",
     "load_rules",
     "pairs_from_records",
+    "synthetic_stakeholders",
     "synthetic_summaries",
 ]

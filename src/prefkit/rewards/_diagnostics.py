@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from prefkit.data import Judgment
-from prefkit.rewards._evaluate import _as_pairs, _completions, evaluate_reward
+from prefkit.rewards._evaluate import _as_pairs, _columns, _completions, evaluate_reward
 
 __all__ = ["diagnose_reward"]
 
@@ -61,8 +61,13 @@ def diagnose_reward(
     out = evaluate_reward(reward, recs, failures=failures, seed=seed)
     pairs = _as_pairs(recs)
     prompts = [p.prompt for p in pairs]
-    s1 = np.asarray(reward(prompts, _completions(prompts, [p.first for p in pairs])), dtype=float)
-    s2 = np.asarray(reward(prompts, _completions(prompts, [p.second for p in pairs])), dtype=float)
+    cols = _columns(pairs)
+    s1 = np.asarray(
+        reward(prompts, _completions(prompts, [p.first for p in pairs]), **cols), dtype=float
+    )
+    s2 = np.asarray(
+        reward(prompts, _completions(prompts, [p.second for p in pairs]), **cols), dtype=float
+    )
     human = np.array([p.human for p in pairs])
     out["calibration"] = _calibration(s1 - s2, human)
     lengths = np.array([len(p.first) for p in pairs] + [len(p.second) for p in pairs], dtype=float)
@@ -79,7 +84,24 @@ def diagnose_reward(
         "note": agree["raw"]["note"] or "human-human raw agreement on pairs judged more than once",
     }
     out["best_of_k"] = _best_of_k(reward, recs)
+    if cols and getattr(reward, "conditional", False):
+        out["by_condition"] = _by_condition(reward, pairs, sorted(set(cols["condition"]) - {""}))
     return out
+
+
+def _by_condition(
+    reward: Callable[..., list[float]], pairs: list[Any], conditions: list[str], limit: int = 20
+) -> list[dict[str, Any]]:
+    """How the ranking of the same pair changes across conditions (stakeholders)."""
+    rows = []
+    for p in pairs[:limit]:
+        comps = _completions([p.prompt, p.prompt], [p.first, p.second])
+        prefer = {}
+        for c in conditions:
+            s = reward([p.prompt, p.prompt], comps, condition=c)
+            prefer[c] = "first" if s[0] > s[1] else "second" if s[1] > s[0] else "tie"
+        rows.append({"id": p.id, "prefers": prefer, "changes": len(set(prefer.values())) > 1})
+    return rows
 
 
 def _best_of_k(reward: Callable[..., list[float]], recs: list[Judgment]) -> dict[str, Any]:

@@ -49,6 +49,8 @@ class EmbeddingRewardModel:
         batch_size: int = 512,
         seed: int = 0,
         embedder: Embedder | None = None,
+        conditional: bool = False,
+        condition_key: str = "condition",
     ) -> None:
         self.head = head
         self.hidden = hidden
@@ -58,15 +60,29 @@ class EmbeddingRewardModel:
         self.batch_size = batch_size
         self.seed = seed
         self.embedder = embedder or Embedder()
+        self.conditional = conditional
+        self.condition_key = condition_key
 
     @property
     def __name__(self) -> str:
         return f"embedding-rm-{self.head}"
 
-    def _features(self, prompts: Sequence[Any], responses: Sequence[str]) -> np.ndarray:
+    def _features(
+        self,
+        prompts: Sequence[Any],
+        responses: Sequence[str],
+        conditions: Sequence[str] | None = None,
+    ) -> np.ndarray:
         e_p = self.embedder([_prompt_text(p) for p in prompts])
         e_r = self.embedder(list(responses))
-        return np.concatenate([e_r, e_p * e_r], axis=1)
+        parts = [e_r, e_p * e_r]
+        if self.conditional:
+            # The value header: the condition's embedding interacts with the response's, so
+            # one model can rank the same pair differently for different stakeholders.
+            conds = list(conditions) if conditions is not None else [""] * len(responses)
+            e_c = self.embedder([c or "[no condition]" for c in conds])
+            parts += [e_c, e_c * e_r]  # an MLP head learns the condition × response interaction
+        return np.concatenate(parts, axis=1)
 
     def _net(self, dim: int) -> Any:
         import torch
@@ -86,8 +102,16 @@ class EmbeddingRewardModel:
             raise PrefkitError("no pairwise judgments with two responses to train on")
         t0 = time.process_time()
         prompts = [p.prompt for p in pairs]
-        fa = torch.from_numpy(self._features(prompts, [p.first for p in pairs]))
-        fb = torch.from_numpy(self._features(prompts, [p.second for p in pairs]))
+        conds = (
+            [str(p.meta.get(self.condition_key) or "") for p in pairs] if self.conditional else None
+        )
+        if conds is not None and not any(conds):
+            raise PrefkitError(
+                f"a conditional reward model needs judgments with metadata.{self.condition_key} "
+                "(e.g. '[stakeholder=legal; caution=high]'); none has one"
+            )
+        fa = torch.from_numpy(self._features(prompts, [p.first for p in pairs], conds))
+        fb = torch.from_numpy(self._features(prompts, [p.second for p in pairs], conds))
         y = torch.tensor(
             [1.0 if p.human == "first" else 0.0 if p.human == "second" else 0.5 for p in pairs]
         )
@@ -119,13 +143,19 @@ class EmbeddingRewardModel:
     def __call__(
         self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
     ) -> list[float]:
+        """Rewards for completions; a conditional model reads the ``condition`` column (one
+        string per completion, or one for all)."""
         import torch
 
         if not hasattr(self, "net_"):
             raise PrefkitError("the reward model is not trained; call fit() or load one")
         texts = [c if isinstance(c, str) else as_text(c, roles=("assistant",)) for c in completions]
+        conds = None
+        if self.conditional:
+            raw = columns.get("condition", "")
+            conds = [str(raw)] * len(texts) if isinstance(raw, str) else [str(c) for c in raw]
         with torch.no_grad():
-            out = self.net_(torch.from_numpy(self._features(prompts, texts))).squeeze(-1)
+            out = self.net_(torch.from_numpy(self._features(prompts, texts, conds))).squeeze(-1)
         return [float(x) for x in out]
 
     # ------------------------------------------------------------------------------ saving
@@ -142,6 +172,8 @@ class EmbeddingRewardModel:
             "lr": self.lr,
             "weight_decay": self.weight_decay,
             "seed": self.seed,
+            "conditional": self.conditional,
+            "condition_key": self.condition_key,
         }
 
     def save(self, folder: str | Path, metrics: dict[str, Any] | None = None) -> Path:
@@ -188,6 +220,8 @@ class EmbeddingRewardModel:
             weight_decay=cfg["weight_decay"],
             seed=cfg["seed"],
             embedder=embedder or Embedder(cfg["encoder"]),
+            conditional=cfg.get("conditional", False),
+            condition_key=cfg.get("condition_key", "condition"),
         )
         m.net_ = m._net(cfg["dim"])
         m.net_.load_state_dict(torch.load(path / "head.pt", weights_only=True))

@@ -17,7 +17,14 @@ from prefkit.rewards._ruleset import RuleSet
 __all__ = ["BASELINES", "PrefPair", "evaluate_reward", "fit_rule_weights", "pairs_from_records"]
 
 BASELINES = ("random", "position", "longer")
-SLICE_KEYS = ("subset", "split", "category", "dataset")
+SLICE_KEYS = ("subset", "split", "category", "dataset", "condition", "stakeholder")
+
+
+def _columns(pairs: Sequence[PrefPair]) -> dict[str, list[Any]]:
+    """Extra reward columns from the records (TRL passes dataset columns the same way): the
+    ``condition`` of conditional reward models."""
+    conds = [p.meta.get("condition") for p in pairs]
+    return {"condition": [c or "" for c in conds]} if any(conds) else {}
 
 
 @dataclass(frozen=True)
@@ -152,12 +159,11 @@ def evaluate_reward(
         feats = (f1, f2)
         s1, s2 = reward.combine(f1), reward.combine(f2)
     else:
-        s1 = np.asarray(
-            reward(prompts, _completions(prompts, [p.first for p in pairs])), dtype=float
-        )
-        s2 = np.asarray(
-            reward(prompts, _completions(prompts, [p.second for p in pairs])), dtype=float
-        )
+        cols = _columns(pairs)
+        firsts = _completions(prompts, [p.first for p in pairs])
+        seconds = _completions(prompts, [p.second for p in pairs])
+        s1 = np.asarray(reward(prompts, firsts, **cols), dtype=float)
+        s2 = np.asarray(reward(prompts, seconds, **cols), dtype=float)
     margin = s1 - s2
     out: dict[str, Any] = {
         "reward": getattr(reward, "name", getattr(reward, "__name__", type(reward).__name__)),

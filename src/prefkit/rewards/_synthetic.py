@@ -8,7 +8,7 @@ from typing import Any
 
 from prefkit.data import Judgment, judgment_from_dict
 
-__all__ = ["synthetic_summaries"]
+__all__ = ["STAKEHOLDERS", "synthetic_stakeholders", "synthetic_summaries"]
 
 _NAMES = [
     "Ada",
@@ -132,6 +132,55 @@ def synthetic_summaries(n: int = 200, *, noise: float = 1.0, seed: int = 0) -> l
                         "noise": noise,
                         "seed": seed,
                     },
+                }
+            )
+        )
+    return out
+
+
+STAKEHOLDERS = {
+    "[stakeholder=engineering; priority=speed]": "direct",
+    "[stakeholder=legal; caution=high]": "cautious",
+}
+_TASKS = [
+    "reset the router",
+    "rotate the api keys",
+    "migrate the database",
+    "delete old backups",
+    "update the firewall",
+    "restart the cluster",
+    "change the admin password",
+    "export user data",
+]
+
+
+def synthetic_stakeholders(n: int = 200, *, seed: int = 0) -> list[Judgment]:
+    """Pairs where stakeholders disagree by construction: engineering prefers the short direct
+    answer, legal the cautious one with caveats. The condition is ``metadata.condition``."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        task = rng.choice(_TASKS)
+        direct = f"Run the script to {task} now. It takes two minutes."
+        cautious = (
+            f"Before you {task}, check the policy and get approval. Keep a backup, and "
+            "note that doing it wrong may expose data. Consult the security team."
+        )
+        cond = rng.choice(list(STAKEHOLDERS))
+        first_is_direct = rng.random() < 0.5
+        a, b = (direct, cautious) if first_is_direct else (cautious, direct)
+        wants_direct = STAKEHOLDERS[cond] == "direct"
+        pref = "a" if wants_direct == first_is_direct else "b"
+        out.append(
+            judgment_from_dict(
+                {
+                    "id": f"stake-{seed}-{k}",
+                    "prompt": f"How do I {task}?",
+                    "responses": [{"id": "a", "text": a}, {"id": "b", "text": b}],
+                    "preference": pref,
+                    "annotator": STAKEHOLDERS[cond],
+                    "source": "rule",
+                    "metadata": {"dataset": "synthetic-stakeholders", "condition": cond},
                 }
             )
         )
