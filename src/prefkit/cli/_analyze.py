@@ -44,7 +44,7 @@ from typing import Annotated
 
 import typer
 
-from prefkit.cli._common import DbOption, JsonOption, console, print_json
+from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
 from prefkit.errors import PrefkitError
 
 __all__ = ["register"]
@@ -82,19 +82,12 @@ def analyze(
     from prefkit.data import open_store, read_records
 
     gold_map: dict[str, str] = {}
-    if path is not None:
-        if campaign is not None:
-            raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
-        records = read_records(path)
-        source = str(path)
-    else:
-        with open_store(db) as store:
-            records = store.records(campaign=campaign)
-            source = store.safe_url
-            if campaign is not None:
-                from prefkit.annotate import gold_records
+    records, source = load_judgments(path, db, campaign)
+    if path is None and campaign is not None:
+        from prefkit.annotate import gold_records
 
-                gold_map.update(gold_from_records(gold_records(store, campaign)))
+        with open_store(db) as store:
+            gold_map.update(gold_from_records(gold_records(store, campaign)))
     if not records:
         raise PrefkitError(
             f"no judgments in {source}" + (f" for campaign {campaign!r}" if campaign else "")

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-__all__ = ["DbOption", "JsonOption", "console", "console_err", "print_json"]
+from prefkit.errors import PrefkitError
+
+__all__ = [
+    "CampaignOption",
+    "DbOption",
+    "FileArg",
+    "JsonOption",
+    "console",
+    "console_err",
+    "load_judgments",
+    "print_json",
+]
 
 console = Console()
 console_err = Console(stderr=True)
@@ -29,3 +42,26 @@ JsonOption = Annotated[
 
 def print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+FileArg = Annotated[
+    Path | None, typer.Argument(help="A judgment file (any import format); else the store.")
+]
+CampaignOption = Annotated[
+    str | None, typer.Option("--campaign", help="Only this campaign's judgments (store).")
+]
+
+
+def load_judgments(
+    paths: Path | Sequence[Path] | None, db: str | None, campaign: str | None
+) -> tuple[list[Any], str]:
+    """Records from files, or from the store (optionally one campaign), and where they came from."""
+    from prefkit.data import open_store, read_records
+
+    files = [paths] if isinstance(paths, Path) else list(paths or [])
+    if files:
+        if campaign is not None:
+            raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
+        return [r for p in files for r in read_records(p)], ", ".join(map(str, files))
+    with open_store(db) as store:
+        return store.records(campaign=campaign), store.safe_url

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from prefkit.cli._common import DbOption, JsonOption, console, print_json
+from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
 from prefkit.errors import PrefkitError
 
 __all__ = ["register"]
@@ -69,20 +69,11 @@ def rank(
     as_json: JsonOption = False,
 ) -> None:
     """Bradley-Terry leaderboard with bootstrap intervals (Plackett-Luce for rankings)."""
-    from prefkit.data import open_store, read_records
     from prefkit.ranking import BradleyTerry, leaderboard_html
 
     if by not in ("model", "prompt"):
         raise PrefkitError(f"unknown --by {by!r}; expected model or prompt")
-    if path is not None:
-        if campaign is not None:
-            raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
-        records = read_records(path)
-        source = str(path)
-    else:
-        with open_store(db) as store:
-            records = store.records(campaign=campaign)
-            source = store.safe_url
+    records, source = load_judgments(path, db, campaign)
     model = BradleyTerry(
         ties=ties,  # type: ignore[arg-type]
         prior=prior,

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from prefkit.cli._common import DbOption, JsonOption, console, print_json
+from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
 from prefkit.errors import PrefkitError
 
 __all__ = ["register"]
@@ -28,12 +28,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _records(paths: list[Path] | None, db: str | None, campaign: str | None) -> list[Any]:
-    from prefkit.data import open_store, read_records
-
-    if paths:
-        return [r for p in paths for r in read_records(p)]
-    with open_store(db) as store:
-        return store.records(campaign=campaign)
+    return load_judgments(paths, db, campaign)[0]
 
 
 def _split(records: list[Any], holdout: float, seed: int) -> tuple[list[Any], list[Any]]:

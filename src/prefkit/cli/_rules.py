@@ -20,8 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from prefkit.cli._common import DbOption, JsonOption, console, print_json
-from prefkit.errors import PrefkitError
+from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
 
 __all__ = ["register"]
 
@@ -74,20 +73,19 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """Accuracy of a rule set against human preferences, beside random, position and length."""
-    from prefkit.data import open_store, read_records
     from prefkit.rewards import evaluate_reward, fit_rule_weights, load_rules
     from prefkit.rewards._report import rules_html
 
     rs = load_rules(rules)
     sources: dict[str, list[Any]] = {}
     if paths:
-        if campaign is not None:
-            raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
-        for p in paths:
-            sources[p.name if p.name != "test.jsonl.gz" else p.parent.name] = read_records(p)
+        for p in paths:  # each file is reported on its own (HH-RLHF splits: by folder name)
+            sources[p.name if p.name != "test.jsonl.gz" else p.parent.name] = load_judgments(
+                p, None, campaign
+            )[0]
     else:
-        with open_store(db) as store:
-            sources[campaign or store.safe_url] = store.records(campaign=campaign)
+        records, where = load_judgments(None, db, campaign)
+        sources[campaign or where] = records
     out: dict[str, Any] = {"rules": rs.to_dict(), "splits": {}, "fit": None}
     fitted = None
     if fit:
