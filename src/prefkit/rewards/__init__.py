@@ -19,6 +19,7 @@ from prefkit.rewards._evaluate import (
 from prefkit.rewards._rules import RULE_KINDS, Rule
 from prefkit.rewards._ruleset import DEFAULT_RULES, RuleSet, load_rules
 from prefkit.rewards._synthetic import synthetic_stakeholders, synthetic_summaries
+from prefkit.rewards._transformer_rm import TransformerRewardModel, smollm2_checkpoint
 
 __all__ = [
     "BASELINES",
@@ -30,12 +31,14 @@ __all__ = [
     "RewardFunction",
     "Rule",
     "RuleSet",
+    "TransformerRewardModel",
     "diagnose_reward",
     "evaluate_reward",
     "fit_rule_weights",
     "load_reward_model",
     "load_rules",
     "pairs_from_records",
+    "smollm2_checkpoint",
     "synthetic_stakeholders",
     "synthetic_summaries",
 ]

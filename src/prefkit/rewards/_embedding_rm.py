@@ -233,6 +233,17 @@ class EmbeddingRewardModel:
         return m
 
 
-def load_reward_model(folder: str | Path) -> EmbeddingRewardModel:
+def load_reward_model(folder: str | Path) -> Any:
     """Load any saved prefkit reward model folder (one call; usable as a TRL reward_funcs)."""
-    return EmbeddingRewardModel.load(folder)
+    path = Path(folder)
+    try:
+        kind = json.loads((path / "config.json").read_text("utf-8")).get("kind")
+    except (OSError, ValueError) as exc:
+        raise PrefkitError(
+            f"{path} is not a saved prefkit reward model (config.json: {exc})"
+        ) from None
+    if kind == "transformer":
+        from prefkit.rewards._transformer_rm import TransformerRewardModel
+
+        return TransformerRewardModel.load(path)
+    return EmbeddingRewardModel.load(path)

