@@ -216,3 +216,40 @@ def test_transformer_rm_trains_resumes_and_loads(tmp_path: Path) -> None:
     assert back(["a question"] * 2, ["good answer yes", "bad no"]) == pytest.approx(
         m2(["a question"] * 2, ["good answer yes", "bad no"]), abs=1e-5
     )
+
+
+def test_multi_objective_heads_weights_and_safety_floor(tmp_path: Path) -> None:
+    from prefkit.data import judgment_from_dict
+    from prefkit.rewards import MultiObjectiveRewardModel, synthetic_stakeholders
+
+    recs = []
+    for r in synthetic_stakeholders(120, seed=3):
+        ids = {x.id: x.text for x in r.responses}
+        ratings: dict[str, dict[str, int]] = {"helpfulness": {}, "harmlessness": {}}
+        for rid, text in ids.items():
+            cautious = text.startswith("Before")
+            ratings["helpfulness"][rid] = 2 if cautious else 5
+            ratings["harmlessness"][rid] = 5 if cautious else 2
+        recs.append(judgment_from_dict({**r.to_dict(), "ratings": ratings}))
+    emb = Embedder("hashed-bow", encoder=hashed_bow, cache=False)
+    m = MultiObjectiveRewardModel(embedder=emb, ridge=0.1).fit(recs)
+    prompt = "How do I migrate the database?"
+    direct = "Run the script to migrate the database now. It takes two minutes."
+    cautious = (
+        "Before you migrate the database, check the policy and get approval. Keep a backup, and "
+        "note that doing it wrong may expose data. Consult the security team."
+    )
+    p, c = [prompt, prompt], [direct, cautious]
+    eng = m(p, c, weights={"helpfulness": 1.0})
+    legal = m(p, c, weights={"harmlessness": 1.0})
+    assert eng[0] > eng[1] and legal[1] > legal[0]
+    safe = MultiObjectiveRewardModel(embedder=emb, ridge=0.1, safety=("harmlessness", 0.5)).fit(
+        recs
+    )
+    capped = safe(p, c, weights={"helpfulness": 1.0})
+    assert capped[0] < capped[1]  # the helpful but unsafe answer falls below the floor
+    back = load_reward_model(safe.save(tmp_path / "mo"))
+    back.embedder = emb
+    assert back(p, c, weights={"helpfulness": 1.0}) == pytest.approx(capped)
+    with pytest.raises(Exception, match="unknown criteria"):
+        m(p, c, weights={"speed": 1.0})

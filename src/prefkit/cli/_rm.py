@@ -60,7 +60,7 @@ def train(
     as_json: JsonOption = False,
 ) -> None:
     """Train the embedding reward model (all-MiniLM-L6-v2 + a Bradley-Terry head) and save it."""
-    from prefkit.rewards import EmbeddingRewardModel, evaluate_reward
+    from prefkit.rewards import EmbeddingRewardModel, diagnose_reward
 
     if head not in ("linear", "mlp"):
         raise PrefkitError(f"unknown --head {head!r}; expected linear or mlp")
@@ -75,10 +75,11 @@ def train(
         "seed": seed,
     }
     if test_recs:
-        res = evaluate_reward(model, test_recs, failures=0)
+        res = diagnose_reward(model, test_recs, failures=0)
         metrics |= {
             "heldout_accuracy": res["accuracy"],
             "heldout_ci": res["ci"],
+            "heldout_ece": res["calibration"]["ece"],
             "longer_wins": res["baselines"]["longer"]["accuracy"],
         }
     model.save(out, metrics)

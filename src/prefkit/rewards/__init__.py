@@ -16,6 +16,7 @@ from prefkit.rewards._evaluate import (
     fit_rule_weights,
     pairs_from_records,
 )
+from prefkit.rewards._multi import MultiObjectiveRewardModel
 from prefkit.rewards._rules import RULE_KINDS, Rule
 from prefkit.rewards._ruleset import DEFAULT_RULES, RuleSet, load_rules
 from prefkit.rewards._synthetic import synthetic_stakeholders, synthetic_summaries
@@ -28,6 +29,7 @@ __all__ = [
     "Embedder",
     "EmbeddingRewardModel",
     "Ensemble",
+    "MultiObjectiveRewardModel",
     "RewardFunction",
     "Rule",
     "RuleSet",

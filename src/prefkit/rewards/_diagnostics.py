@@ -14,12 +14,18 @@ from prefkit.rewards._evaluate import _as_pairs, _columns, _completions, evaluat
 __all__ = ["diagnose_reward"]
 
 
-def _calibration(margin: np.ndarray, human: np.ndarray, bins: int = 10) -> dict[str, Any]:
+def _calibration(
+    margin: np.ndarray, human: np.ndarray, bins: int = 10, seed: int = 0
+) -> dict[str, Any]:
     """Expected calibration error of P(first wins) = σ(margin) over non-tie pairs, with the
-    reliability diagram's bins (mean predicted vs observed frequency)."""
+    reliability diagram's bins (mean predicted vs observed frequency). Each pair's two responses
+    are put in a random (seeded) order first: in files like HH-RLHF the chosen one always comes
+    first, which would measure the orientation instead of the model."""
     keep = human != "tie"
-    p = 1 / (1 + np.exp(-margin[keep]))
-    y = (human[keep] == "first").astype(float)
+    flip = np.random.default_rng(seed).random(int(keep.sum())) < 0.5
+    m = np.where(flip, -margin[keep], margin[keep])
+    p = 1 / (1 + np.exp(-m))
+    y = np.where(flip, human[keep] != "first", human[keep] == "first").astype(float)
     if p.size == 0:
         return {"ece": None, "bins": [], "note": "no pair with a human preference"}
     edges = np.linspace(0, 1, bins + 1)
@@ -69,7 +75,7 @@ def diagnose_reward(
         reward(prompts, _completions(prompts, [p.second for p in pairs]), **cols), dtype=float
     )
     human = np.array([p.human for p in pairs])
-    out["calibration"] = _calibration(s1 - s2, human)
+    out["calibration"] = _calibration(s1 - s2, human, seed=seed)
     lengths = np.array([len(p.first) for p in pairs] + [len(p.second) for p in pairs], dtype=float)
     scores = np.concatenate([s1, s2])
     out["length_correlation"] = (

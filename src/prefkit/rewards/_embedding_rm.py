@@ -246,4 +246,8 @@ def load_reward_model(folder: str | Path) -> Any:
         from prefkit.rewards._transformer_rm import TransformerRewardModel
 
         return TransformerRewardModel.load(path)
+    if kind == "multi-objective":
+        from prefkit.rewards._multi import MultiObjectiveRewardModel
+
+        return MultiObjectiveRewardModel.load(path)
     return EmbeddingRewardModel.load(path)
