@@ -259,3 +259,18 @@ def test_oasst_trees_rank_replies_per_prompt(shared_data) -> None:  # type: igno
     ref = choix.opt_rankings(len(m.items_), ranks.rankings, alpha=0.05, tol=1e-12)  # λ/2
     ours = m.theta_
     assert np.allclose(ours, ref, atol=1e-5)
+
+
+def test_bootstrap_rounds_that_lose_identifiability_use_the_prior() -> None:
+    rows = [("A", "B", 1.0)] * 10 + [
+        ("B", "A", 1.0),
+        ("B", "C", 1.0),
+        ("C", "B", 1.0),
+        ("A", "C", 1.0),
+        ("C", "A", 1.0),
+    ]
+    ann = [f"a{k % 3}" for k in range(10)] + ["x", "a0", "a1", "a2", "x"]
+    comp = Comparisons.from_tuples(rows, clusters={"annotator": ann})
+    m = BradleyTerry(bootstrap=300, cluster="annotator", seed=0).fit(comp)  # x's rounds can vanish
+    assert np.all(np.isfinite(m.ci_))
+    assert any("bootstrap rounds could not identify" in w for w in m.warnings_)

@@ -17,6 +17,7 @@ from prefkit.ranking._bt import (
     chord_bt,
     fit_pairs,
     loglik_pairs,
+    newton_bt,
     pair_index,
     strong_components,
     weak_components,
@@ -297,9 +298,23 @@ class BradleyTerry:
         )
         if fast:
             assert pairs is not None
+            stats = {"prior_rounds": 0}
             self.bootstrap_theta_ = _fast_bootstrap(
-                comp, pairs, self.theta_, priors[int(groups[0])], self.bootstrap, self.cluster, rng
+                comp,
+                pairs,
+                self.theta_,
+                priors[int(groups[0])],
+                self.bootstrap,
+                self.cluster,
+                rng,
+                stats,
             )
+            if stats["prior_rounds"]:
+                self.warnings_.append(
+                    f"{stats['prior_rounds']} of {self.bootstrap} bootstrap rounds could not "
+                    f"identify the ratings (an item never lost in them) and used the "
+                    f"{UNIDENTIFIED_PRIOR} prior: the intervals of such items are bounded by it"
+                )
             return
         reps = np.empty((self.bootstrap, len(comp.items)))
         row_clusters, rank_clusters = _cluster_ids(comp, ranks, self.cluster)
@@ -501,6 +516,7 @@ def _fast_bootstrap(
     rounds: int,
     cluster: str,
     rng: np.random.Generator,
+    stats: dict[str, int],
 ) -> np.ndarray:
     """Bootstrap on pair counts: a round's data is a new count per (pair, outcome) cell, from a
     multinomial over cells (resampling comparisons) or a sparse cluster × cell sum (resampling
@@ -536,7 +552,14 @@ def _fast_bootstrap(
             w = np.bincount(rng.integers(0, c, c), minlength=c).astype(float)
             cnt = (mat @ w).reshape(-1, 3)
         p = Pairs(n, pairs.i, pairs.j, cnt[:, 0], cnt[:, 1], cnt[:, 2])
-        out[b] = chord_bt(p, theta, factor, prior)
+        try:
+            out[b] = chord_bt(p, theta, factor, prior)
+        except RankingError:
+            # This resample cannot identify the ratings (an item never loses in it): fit it
+            # with the weak prior, keep the same gauge, and say how often that happened.
+            th = newton_bt(p, max(prior, UNIDENTIFIED_PRIOR), theta)[0]
+            out[b] = th - th.mean() if prior == 0 else th
+            stats["prior_rounds"] += 1
     return out
 
 
