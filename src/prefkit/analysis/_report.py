@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +12,7 @@ from prefkit.analysis._pairwise import preference_agreement, rating_agreement
 from prefkit.analysis._reliability import annotator_reliability
 from prefkit.analysis._votes import rating_units, votes_from_records
 from prefkit.data import Judgment
+from prefkit.reports import html_page, svg_image
 
 __all__ = ["SCHEMA_VERSION", "analyze", "gold_from_records", "report_html"]
 
@@ -61,16 +60,6 @@ def analyze(
 # ------------------------------------------------------------------------------------ HTML
 
 
-def _svg(fig: Any) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="" src="data:image/svg+xml;base64,{data}">'
-
-
 def _plots(rep: dict[str, Any]) -> dict[str, str]:
     import matplotlib
 
@@ -96,7 +85,7 @@ def _plots(rep: dict[str, Any]) -> dict[str, str]:
         ax.set_yticks(range(len(names)), names)
         ax.set_title("Cohen's kappa on preferences")
         fig.colorbar(im, ax=ax)
-        out["agreement"] = _svg(fig)
+        out["agreement"] = svg_image(fig)
     rel = [r for r in rep["reliability"]["annotators"] if r["dawid_skene_reliability"] is not None]
     if rel:
         fig, ax = plt.subplots(figsize=(6, 0.4 + 0.3 * len(rel)))
@@ -108,7 +97,7 @@ def _plots(rep: dict[str, Any]) -> dict[str, str]:
         ax.axvline(rep["reliability"]["threshold"], color="k", ls="--", lw=1)
         ax.set_xlim(0, 1)
         ax.set_xlabel("Dawid-Skene reliability (expected accuracy)")
-        out["reliability"] = _svg(fig)
+        out["reliability"] = svg_image(fig)
     pos = rep["bias"]["position"]
     if pos.get("annotators"):
         rows = pos["annotators"]
@@ -126,7 +115,7 @@ def _plots(rep: dict[str, Any]) -> dict[str, str]:
         ax.axvline(0.5, color="k", ls="--", lw=1)
         ax.set_xlim(0, 1)
         ax.set_xlabel("P(left response wins), 95 % CI")
-        out["position"] = _svg(fig)
+        out["position"] = svg_image(fig)
     bins = rep["bias"]["length"].get("bins") or []
     if bins:
         fig, ax = plt.subplots(figsize=(6, 2.6))
@@ -136,7 +125,7 @@ def _plots(rep: dict[str, Any]) -> dict[str, str]:
         ax.set_ylim(0, 1)
         ax.set_xlabel("length difference (characters, decile midpoints)")
         ax.set_ylabel("P(longer wins)")
-        out["length"] = _svg(fig)
+        out["length"] = svg_image(fig)
     return out
 
 
@@ -274,14 +263,4 @@ def report_html(
     body = "\n".join(x for x in parts if x)
     if not standalone:
         return body
-    style = (
-        "body{font:14px/1.45 system-ui,sans-serif;max-width:1000px;margin:2rem auto;color:#1d2330}"
-        "table{border-collapse:collapse;margin:.5rem 0}"
-        "td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;"
-        "text-align:left}.note{color:#8a5a00}img{max-width:100%}"
-    )
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>"
-        f"<style>{style}</style></head><body>{body}</body></html>"
-    )
+    return html_page(title, body)

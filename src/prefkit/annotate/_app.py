@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from prefkit.annotate import _api, _pages
@@ -107,7 +107,6 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
     def favicon() -> Response:
         return Response(status_code=204)
 
-    _ = HTMLResponse
     return app
 
 

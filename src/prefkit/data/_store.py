@@ -424,13 +424,26 @@ class Store:
     def _write(
         self,
         conn: Connection,
-        new: list[Judgment],
+        new: Sequence[Judgment],
         progress: Callable[[int], None] | None,
+        *,
+        parents: bool = True,
     ) -> None:
         planner = _Planner()
         done = 0
         for chunk in _chunks(new, _WRITE_CHUNK):
             batch = planner.plan(chunk)
+            if not parents:
+                batch = _Batch(
+                    batch.n,
+                    [],
+                    [],
+                    [],
+                    [],
+                    batch.judgments,
+                    batch.judgment_responses,
+                    batch.ratings,
+                )
             self._insert(conn, batch)
             done += batch.n
             if progress is not None:
@@ -445,12 +458,7 @@ class Store:
         its assignment); use :meth:`add_records` otherwise. ``parents=False`` skips the prompt,
         response, annotator and campaign rows, which the caller knows exist already.
         """
-        planner = _Planner()
-        for chunk in _chunks(records, _WRITE_CHUNK):
-            b = planner.plan(chunk)
-            if not parents:
-                b = _Batch(b.n, [], [], [], [], b.judgments, b.judgment_responses, b.ratings)
-            self._insert(conn, b)
+        self._write(conn, records, None, parents=parents)
 
     def put_texts(
         self, conn: Connection, prompt: str, texts: Sequence[str]

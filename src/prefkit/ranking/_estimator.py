@@ -16,7 +16,6 @@ from prefkit.ranking._bt import (
     aggregate,
     chord_bt,
     fit_pairs,
-    loglik_pairs,
     newton_bt,
     pair_index,
     strong_components,
@@ -561,6 +560,3 @@ def _fast_bootstrap(
             out[b] = th - th.mean() if prior == 0 else th
             stats["prior_rounds"] += 1
     return out
-
-
-_ = loglik_pairs

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Iterable
 from typing import Any, Literal
 
 from prefkit.data import Judgment
 from prefkit.ranking._data import Comparisons
 from prefkit.ranking._estimator import BradleyTerry
+from prefkit.reports import html_page, svg_image
 
 __all__ = ["leaderboard", "leaderboard_html"]
 
@@ -43,11 +42,7 @@ def _plot(rows: list[dict[str, Any]]) -> str:
         ax.plot(r, y, "o")
     ax.set_yticks(y, [x["item"][:40] for x in shown])
     ax.set_xlabel("rating (Elo scale), with the bootstrap interval")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode()
-    return f'<img alt="ratings" src="data:image/svg+xml;base64,{data}">'
+    return svg_image(fig, "ratings")
 
 
 def leaderboard_html(
@@ -80,13 +75,4 @@ def leaderboard_html(
     parts = f"<h1>{html.escape(title)}</h1>{info}{warn}{plot}{table}"
     if not standalone:
         return parts
-    style = (
-        "body{font:14px/1.45 system-ui,sans-serif;max-width:1000px;margin:2rem auto}"
-        "td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}"
-        ".note{color:#8a5a00}"
-    )
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{style}</style></head>"
-        f"<body>{parts}</body></html>"
-    )
+    return html_page(title, parts)

@@ -9,7 +9,15 @@ from typing import Any
 import numpy as np
 
 from prefkit.data import Judgment
-from prefkit.rewards._evaluate import _as_pairs, _columns, _completions, evaluate_reward
+from prefkit.errors import PrefkitError
+from prefkit.rewards._evaluate import (
+    SLICE_KEYS,
+    _as_pairs,
+    _columns,
+    _completions,
+    _report,
+    score_pairs,
+)
 
 __all__ = ["diagnose_reward"]
 
@@ -64,16 +72,14 @@ def diagnose_reward(
     from prefkit.analysis import preference_agreement, votes_from_records
 
     recs = list(records)
-    out = evaluate_reward(reward, recs, failures=failures, seed=seed)
     pairs = _as_pairs(recs)
-    prompts = [p.prompt for p in pairs]
+    if not pairs:
+        raise PrefkitError(
+            "no pairwise judgment with two responses and a preference to evaluate on"
+        )
+    s1, s2, feats = score_pairs(reward, pairs)  # scored once, for every figure below
+    out = _report(reward, pairs, s1, s2, feats, SLICE_KEYS, failures, 1e-9, seed)
     cols = _columns(pairs)
-    s1 = np.asarray(
-        reward(prompts, _completions(prompts, [p.first for p in pairs]), **cols), dtype=float
-    )
-    s2 = np.asarray(
-        reward(prompts, _completions(prompts, [p.second for p in pairs]), **cols), dtype=float
-    )
     human = np.array([p.human for p in pairs])
     out["calibration"] = _calibration(s1 - s2, human, seed=seed)
     lengths = np.array([len(p.first) for p in pairs] + [len(p.second) for p in pairs], dtype=float)

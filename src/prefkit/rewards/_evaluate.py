@@ -159,8 +159,15 @@ def evaluate_reward(
         raise PrefkitError(
             "no pairwise judgment with two responses and a preference to evaluate on"
         )
+    s1, s2, feats = score_pairs(reward, pairs)
+    return _report(reward, pairs, s1, s2, feats, slices, failures, tie_tolerance, seed)
+
+
+def score_pairs(
+    reward: Callable[..., list[float]], pairs: Sequence[PrefPair]
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    """The reward of each pair's first and second response (and a rule set's features)."""
     prompts = [p.prompt for p in pairs]
-    human = np.array([p.human for p in pairs])
     feats = None
     if isinstance(reward, RuleSet):
         f1 = reward.features(prompts, _completions(prompts, [p.first for p in pairs]))
@@ -173,6 +180,21 @@ def evaluate_reward(
         seconds = _completions(prompts, [p.second for p in pairs])
         s1 = np.asarray(reward(prompts, firsts, **cols), dtype=float)
         s2 = np.asarray(reward(prompts, seconds, **cols), dtype=float)
+    return s1, s2, feats
+
+
+def _report(
+    reward: Any,
+    pairs: Sequence[PrefPair],
+    s1: np.ndarray,
+    s2: np.ndarray,
+    feats: tuple[np.ndarray, np.ndarray] | None,
+    slices: Sequence[str],
+    failures: int,
+    tie_tolerance: float,
+    seed: int,
+) -> dict[str, Any]:
+    human = np.array([p.human for p in pairs])
     margin = s1 - s2
     out: dict[str, Any] = {
         "reward": getattr(reward, "name", getattr(reward, "__name__", type(reward).__name__)),

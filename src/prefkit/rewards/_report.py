@@ -5,12 +5,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-__all__ = ["rules_html"]
+from prefkit.reports import html_page
 
-_STYLE = (
-    "body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2rem auto}"
-    "td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}"
-)
+__all__ = ["rules_html"]
 
 
 def _pct(v: Any) -> str:
@@ -127,7 +124,4 @@ def rules_html(
     body = "\n".join(parts)
     if not standalone:
         return body
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
-    )
+    return html_page(title, body)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from prefkit._yaml import line_of, load_yaml
 from prefkit.errors import RecordError
@@ -181,6 +181,3 @@ def _explain(data: dict[str, Any], err: Any, loc: tuple[Any, ...]) -> str:
         )
     value = f"{err['input']!r}: " if "input" in err and etype != "missing" else ""
     return f"{prefix}{value}{err['msg']}"
-
-
-_ = TypeAdapter

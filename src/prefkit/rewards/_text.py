@@ -14,14 +14,12 @@ from typing import Any
 
 __all__ = ["TextStats", "as_text", "last_user_turn", "normalize_phrase"]
 
-_WORD = re.compile(r"\w+(?:['’]\w+)?")
 # Punctuation becomes a space (apostrophes stay inside words: "don't").
 _PUNCT = str.maketrans({c: " " for c in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~“”‘«»…—–'})
 _ASCII_PUNCT = b'!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'
 _PUNCT_BYTES = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 _VOWEL_BYTES = bytes(ord("a") if chr(b) in "aeiouy" else ord(" ") for b in range(256))
 _SENTENCE = re.compile(r"[.!?]+(?:\s|$)")
-_VOWELS = re.compile(r"[aeiouy]+")
 
 
 def normalize_phrase(phrase: str) -> str:
