@@ -14,9 +14,11 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from prefkit.rewards._text import TextStats, as_text, normalize_phrase
+from prefkit.rewards._batch import Batch
+from prefkit.rewards._text import TextStats, as_text, normalize_phrase, phrase_count
 
 __all__ = ["RULE_KINDS", "Rule"]
 
@@ -73,7 +75,21 @@ class _Base(BaseModel):
     description: str = ""
 
     def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
+        """The reference: one text at a time."""
         raise NotImplementedError
+
+    def counted_phrases(self) -> tuple[str, ...]:
+        """Normalized phrases that ``score_batch`` counts through the batch's shared pass."""
+        return ()
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        """Scores of a whole batch; the same numbers as ``score``. Kinds that can override this
+        with compiled batch statistics (``_fast``); the default calls ``score`` per text."""
+        out = np.empty(batch.n)
+        stats, prompts, of = batch.stats, batch.prompts, batch.prompt_of
+        for k in range(batch.n):
+            out[k] = self.score(prompts[of[k]], stats[k], batch.row(k))
+        return out
 
 
 class LengthRule(_Base):
@@ -95,33 +111,60 @@ class LengthRule(_Base):
             if self.unit == "tokens"
             else len(completion.text)
         )
-        if self.limit is not None and n > self.limit:
-            return -1.0
-        if n < self.min:
-            return n / self.min
-        if self.max is not None and n > self.max:
-            return max(-1.0, 1.0 - (n - self.max) / self.max)
-        return 1.0
+        return float(self._curve(np.array([n], dtype=np.float64))[0])
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        if self.unit == "characters":
+            n = np.fromiter(map(len, batch.texts), dtype=np.float64, count=batch.n)
+        else:
+            c = batch.corpus
+            n = (c.n_split if self.unit == "words" else c.n_words).astype(np.float64)
+        return self._curve(n)
+
+    def _curve(self, n: np.ndarray) -> np.ndarray:
+        out = np.ones_like(n)
+        if self.max is not None:
+            over = n > self.max
+            out[over] = np.maximum(-1.0, 1.0 - (n[over] - self.max) / self.max)
+        if self.min:
+            under = n < self.min
+            out[under] = n[under] / self.min
+        if self.limit is not None:
+            out[n > self.limit] = -1.0
+        return out
 
 
 _CAPS = re.compile(r"\b[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)*")
 _NUMS = re.compile(r"\b\d+(?:[.,]\d+)*%?")
 
 
-@lru_cache(maxsize=4096)
-def _salient(source: str, kinds: tuple[str, ...], top_terms: int) -> frozenset[str]:
+def clear_caches() -> None:
+    """Forget the salient items remembered per source text (benchmarks start cold)."""
+    _salient.cache_clear()
+
+
+_TERMS = re.compile(r"[a-z]{4,}")
+_NUM_PUNCT = str.maketrans(".,%", "   ")
+
+
+@lru_cache(maxsize=65536)
+def _salient(source: str, kinds: tuple[str, ...], top_terms: int) -> tuple[str, ...]:
+    """The source's salient items as normalized phrases (lowercase words, as ``TextStats``
+    splits them), sorted, unique. Every item is ASCII letters, digits, '.', ',' or '%' and
+    whitespace, so normalizing is lowercasing and dropping the punctuation."""
     found: set[str] = set()
     if "entities" in kinds:
         for m in _CAPS.findall(source):
-            words = [w for w in m.split() if w.lower() not in STOPWORDS]
+            words = [w for w in m.lower().split() if w not in STOPWORDS]
             if words:
-                found.add(" ".join(words).lower())
+                found.add(" ".join(words))
     if "numbers" in kinds:
-        found.update(_NUMS.findall(source))
-    if "terms" in kinds:
-        counts = Counter(w for w in re.findall(r"[a-z]{4,}", source.lower()) if w not in STOPWORDS)
+        found.update(" ".join(n.translate(_NUM_PUNCT).split()) for n in _NUMS.findall(source))
+    if "terms" in kinds and top_terms:
+        counts = Counter(w for w in _TERMS.findall(source.lower()) if w not in STOPWORDS)
         found.update(w for w, _ in counts.most_common(top_terms))
-    return frozenset(found)
+    found.discard("")
+    return tuple(sorted(found))
 
 
 class EntitiesRule(_Base):
@@ -138,23 +181,52 @@ class EntitiesRule(_Base):
     top_terms: int = Field(default=10, ge=0, le=200)
     hallucination_penalty: float = Field(default=0.0, ge=0.0)
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
+    def _source(self, prompt: TextStats, columns: dict[str, Any]) -> str:
         if self.source == "prompt":
-            src = prompt.last_user
-        elif self.source == "conversation":
-            src = prompt.text
-        else:
-            src = as_text(columns.get(self.source, ""))
+            return prompt.last_user
+        if self.source == "conversation":
+            return prompt.text
+        return as_text(columns.get(self.source, ""))
+
+    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
+        src = self._source(prompt, columns)
         wanted = _salient(src, tuple(self.kinds), self.top_terms)
-        low = completion.lower
-        cov = sum(1 for e in wanted if e in low) / len(wanted) if wanted else 0.0
+        padded = completion.padded
+        cov = sum(1 for e in wanted if f" {e} " in padded) / len(wanted) if wanted else 0.0
+        return cov - self._hallucinated(src, completion)
+
+    def _hallucinated(self, src: str, completion: TextStats) -> float:
+        if not self.hallucination_penalty:
+            return 0.0
+        own = _salient(completion.text, ("entities", "numbers"), 0)
+        if not own:
+            return 0.0
+        padded = TextStats(src).padded
+        return self.hallucination_penalty * sum(1 for e in own if f" {e} " not in padded) / len(own)
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        from prefkit.rewards._fast import tokenize_phrases
+
+        if self.source in ("prompt", "conversation"):
+            key = batch.prompt_of
+            texts = [self._source(p, {}) for p in batch.prompts]
+        else:
+            col = batch.columns.get(self.source) or [""] * batch.n
+            key = np.arange(batch.n)
+            texts = [as_text(v) for v in col]
+        sources = list(dict.fromkeys(texts))  # distinct sources, in order
+        at = {t: g for g, t in enumerate(sources)}
+        group = np.fromiter((at[texts[k]] for k in key), dtype=np.int64, count=batch.n)
+        wanted = [_salient(t, tuple(self.kinds), self.top_terms) for t in sources]
+        gstart = np.zeros(len(sources) + 1, dtype=np.int64)
+        np.cumsum([len(w) for w in wanted], out=gstart[1:])
+        table = tokenize_phrases([p for w in wanted for p in w], index=False)
+        found = batch.corpus.coverage(group, gstart, table)
+        size = np.diff(gstart)[group]
+        cov = np.where(size > 0, found / np.maximum(size, 1), 0.0)
         if self.hallucination_penalty:
-            own = _salient(completion.text, ("entities", "numbers"), 0)
-            src_low = src.lower()
-            if own:
-                cov -= (
-                    self.hallucination_penalty * sum(1 for e in own if e not in src_low) / len(own)
-                )
+            stats = batch.stats
+            cov -= [self._hallucinated(texts[key[k]], stats[k]) for k in range(batch.n)]
         return cov
 
 
@@ -190,10 +262,37 @@ class KeywordsRule(_Base):
             s -= 1.0
         return s
 
+    def counted_phrases(self) -> tuple[str, ...]:
+        if self.whole_words and not self.case_sensitive:
+            return _plain(self.include) + _plain(self.exclude)
+        return ()
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        if not self.counted_phrases():
+            return super().score_batch(batch)
+        out = np.zeros(batch.n)
+        if self.include:
+            inc, _ = batch.phrase_counts(_plain(self.include))
+            out += (inc > 0).sum(axis=1) / len(self.include)
+        if self.exclude:
+            exc, _ = batch.phrase_counts(_plain(self.exclude))
+            out -= (exc > 0).any(axis=1)
+        return out
+
 
 @lru_cache(maxsize=1024)
 def _normalized(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p for p in (normalize_phrase(x) for x in phrases) if p.strip())
+
+
+@lru_cache(maxsize=1024)
+def _plain(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Each phrase normalized (lowercase words joined by one space; "" if none is left)."""
+    return tuple(normalize_phrase(x).strip() for x in phrases)
+
+
+def _searched(rx: re.Pattern[str], texts: list[str]) -> np.ndarray:
+    return np.fromiter((m is not None for m in map(rx.search, texts)), dtype=bool, count=len(texts))
 
 
 @lru_cache(maxsize=1024)
@@ -226,6 +325,10 @@ class RegexRule(_Base):
         rx = _phrase_rx(self.pattern, self.ignore_case)
         return self.match_score if rx.search(completion.text) else self.miss_score
 
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        hit = _searched(_phrase_rx(self.pattern, self.ignore_case), batch.texts)
+        return np.where(hit, self.match_score, self.miss_score)
+
 
 @lru_cache(maxsize=1024)
 def _phrase_rx(pattern: str, ignore_case: bool) -> re.Pattern[str]:
@@ -233,16 +336,28 @@ def _phrase_rx(pattern: str, ignore_case: bool) -> re.Pattern[str]:
 
 
 class RefusalRule(_Base):
-    """1 if the completion refuses (a refusal phrase in its first ``window`` characters), else 0.
-    Give it a negative weight to penalize refusals, a positive one to reward them."""
+    """1 if the completion refuses (a refusal phrase, as whole words, starting within its first
+    ``window`` characters), else 0. Give it a negative weight to penalize refusals, a positive
+    one to reward them."""
 
     kind: Literal["refusal"]
     phrases: tuple[str, ...] = REFUSALS
     window: int = Field(default=200, ge=1)
 
     def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        head = completion.lower[: self.window].replace("’", "'")
-        return 1.0 if any(p in head for p in self.phrases) else 0.0
+        words, starts = completion.words, completion.word_starts
+        for p in _plain(self.phrases):
+            _, first = phrase_count(words, tuple(p.split()))
+            if first >= 0 and starts[first] < self.window:
+                return 1.0
+        return 0.0
+
+    def counted_phrases(self) -> tuple[str, ...]:
+        return _plain(self.phrases)
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        _, first = batch.phrase_counts(self.counted_phrases())
+        return np.asarray(((first >= 0) & (first < self.window)).any(axis=1), dtype=np.float64)
 
 
 class HedgingRule(_Base):
@@ -257,9 +372,19 @@ class HedgingRule(_Base):
         n = len(completion.split)
         if not n:
             return 0.0
-        padded = completion.padded
-        hits = sum(padded.count(p) for p in _normalized(self.phrases))
+        words = completion.words
+        hits = sum(phrase_count(words, tuple(p.split()))[0] for p in _plain(self.phrases))
         return min(1.0, hits * 100 / n / self.saturation)
+
+    def counted_phrases(self) -> tuple[str, ...]:
+        return _plain(self.phrases)
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        counts, _ = batch.phrase_counts(self.counted_phrases())
+        n = batch.corpus.n_split
+        hits = counts.sum(axis=1)
+        rate = hits * 100 / np.maximum(n, 1) / self.saturation
+        return np.where(n > 0, np.minimum(1.0, rate), 0.0)
 
 
 class RepetitionRule(_Base):
@@ -276,6 +401,12 @@ class RepetitionRule(_Base):
         grams = set(zip(*(w[k:] for k in range(self.n)), strict=False))
         return 1.0 - len(grams) / total
 
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        c = batch.corpus
+        total = c.n_words - self.n + 1
+        distinct = c.distinct_ngrams(self.n)
+        return np.where(total > 1, 1.0 - distinct / np.maximum(total, 1), 0.0)
+
 
 class ReadabilityRule(_Base):
     """Flesch reading ease (Flesch 1948: 206.835 - 1.015·words/sentence - 84.6·syllables/word)
@@ -290,6 +421,13 @@ class ReadabilityRule(_Base):
         fre = 206.835 - 1.015 * words / completion.n_sentences - 84.6 * completion.syllables / words
         return min(1.0, max(0.0, fre / 100))
 
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        c = batch.corpus
+        words = c.n_words
+        w = np.maximum(words, 1)
+        fre = 206.835 - 1.015 * words / c.n_sentences - 84.6 * c.syllables / w
+        return np.where(words > 0, np.clip(fre / 100, 0.0, 1.0), 0.0)
+
 
 _FORMATS = {
     "lists": re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S", re.MULTILINE),
@@ -297,6 +435,19 @@ _FORMATS = {
     "code_blocks": re.compile(r"^\s*```", re.MULTILINE),
     "bold": re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__"),
 }
+_LEADING_MARKER = re.compile(r"\s*[-*+\d]")
+
+
+def _may_have(feature: str, text: str) -> bool:
+    """A cheap necessary condition for ``_FORMATS[feature]`` to match (one-character scans):
+    only the texts that pass it are searched."""
+    if feature == "lists":  # a marker at a line start: the first line, or after a newline
+        return "\n" in text or _LEADING_MARKER.match(text) is not None
+    if feature == "headers":
+        return "#" in text
+    if feature == "code_blocks":
+        return "`" in text
+    return "*" in text or "_" in text
 
 
 class FormatRule(_Base):
@@ -307,6 +458,14 @@ class FormatRule(_Base):
 
     def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
         return 1.0 if _FORMATS[self.feature].search(completion.text) else 0.0
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        f, rx = self.feature, _FORMATS[self.feature]
+        return np.fromiter(
+            (_may_have(f, t) and rx.search(t) is not None for t in batch.texts),
+            dtype=np.float64,
+            count=batch.n,
+        )
 
 
 class PythonRule(_Base):
@@ -322,6 +481,12 @@ class PythonRule(_Base):
 
     def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
         return float(self.fn(prompt.text, completion.text, **columns))
+
+    def score_batch(self, batch: Batch) -> np.ndarray:
+        fn, prompts, of = self.fn, batch.prompts, batch.prompt_of
+        return np.array(
+            [float(fn(prompts[of[k]].text, t, **batch.row(k))) for k, t in enumerate(batch.texts)]
+        )
 
 
 @lru_cache(maxsize=256)

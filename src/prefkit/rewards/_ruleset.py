@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from prefkit._yaml import line_of, load_yaml
 from prefkit.errors import RecordError
-from prefkit.rewards._rules import RULE_KINDS, Rule
-from prefkit.rewards._text import TextStats, as_text, last_user_turn
+from prefkit.rewards._batch import Batch, fast_enabled
+from prefkit.rewards._rules import RULE_KINDS, Rule, _Base
 
 __all__ = ["DEFAULT_RULES", "RuleSet", "load_rules"]
 
@@ -54,30 +54,22 @@ class RuleSet(BaseModel):
     def features(
         self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
     ) -> np.ndarray:
-        """The raw score of every rule for every completion: completions × rules."""
-        if len(prompts) != len(completions):
-            raise ValueError(f"{len(prompts)} prompts but {len(completions)} completions")
-        rules = self.rules
-        out = np.empty((len(completions), len(rules)))
-        prompt_cache: dict[int, TextStats] = {}
-        for k, (p, c) in enumerate(zip(prompts, completions, strict=True)):
-            ps = prompt_cache.get(id(p))
-            if ps is None:
-                ps = prompt_cache[id(p)] = TextStats(as_text(p), last_user_turn(p))
-            cs = TextStats(as_text(c, roles=("assistant",)) if not isinstance(c, str) else c)
-            cols = (
-                {
-                    key: v[k]
-                    for key, v in columns.items()
-                    if isinstance(v, list | tuple) and len(v) == len(completions)
-                }
-                if columns
-                else {}
-            )
-            row = out[k]
-            for j, rule in enumerate(rules):
-                row[j] = rule.score(ps, cs, cols)
+        """The raw score of every rule for every completion: completions × rules.
+
+        Rules score the whole batch at once from statistics compiled for it (``_fast``);
+        ``PREFKIT_RULES_FAST=0`` scores text by text with the plain-Python reference instead.
+        """
+        batch = Batch(prompts, completions, columns, self._phrases)
+        out = np.empty((batch.n, len(self.rules)))
+        fast = fast_enabled()
+        for j, rule in enumerate(self.rules):
+            out[:, j] = rule.score_batch(batch) if fast else _Base.score_batch(rule, batch)
         return out
+
+    @property
+    def _phrases(self) -> list[str]:
+        """Every phrase any rule counts, once: the batch finds them all in one pass."""
+        return list(dict.fromkeys(p for r in self.rules for p in r.counted_phrases()))
 
     def combine(self, feats: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         w = self.weights if weights is None else weights

@@ -2,8 +2,11 @@
 
 TRL hands reward functions either strings (standard format) or lists of chat messages
 (conversational). Rules read the text of the completion (its assistant messages) and of the
-prompt (every message). ``TextStats`` computes the word list and friends once per text, so ten
-rules cost little more than one.
+prompt (every message). ``TextStats`` computes the word list and friends once per text: it is
+the reference, one text at a time; ``_fast.Corpus`` computes the same for a whole batch.
+
+Words are the lowercase text with punctuation turned into spaces (ASCII punctuation but the
+apostrophe, and “”‘«»…—–), ’ read as ', split on whitespace. Phrases match whole words.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 from functools import cached_property
 from typing import Any
 
-__all__ = ["TextStats", "as_text", "last_user_turn", "normalize_phrase"]
+__all__ = ["TextStats", "as_text", "last_user_turn", "normalize_phrase", "phrase_count"]
 
 # Punctuation becomes a space (apostrophes stay inside words: "don't").
 _PUNCT = str.maketrans({c: " " for c in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~“”‘«»…—–'})
@@ -20,6 +23,22 @@ _ASCII_PUNCT = b'!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'
 _PUNCT_BYTES = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 _VOWEL_BYTES = bytes(ord("a") if chr(b) in "aeiouy" else ord(" ") for b in range(256))
 _SENTENCE = re.compile(r"[.!?]+(?:\s|$)")
+_NONSPACE = re.compile(r"\S+")
+
+
+def phrase_count(words: list[str], phrase: tuple[str, ...]) -> tuple[int, int]:
+    """Occurrences of the word sequence ``phrase`` in ``words`` (overlapping ones too), and the
+    index of the first (-1 when absent)."""
+    k = len(phrase)
+    if not k:
+        return 0, -1
+    hits, first, head = 0, -1, phrase[0]
+    for i, w in enumerate(words):
+        if w == head and tuple(words[i : i + k]) == phrase:
+            hits += 1
+            if first < 0:
+                first = i
+    return hits, first
 
 
 def normalize_phrase(phrase: str) -> str:
@@ -72,22 +91,31 @@ class TextStats:
         return self.text.split()
 
     @cached_property
-    def words(self) -> list[str]:
-        """Lowercase words without punctuation, through ``bytes.translate`` (a table lookup per
-        byte; ``str.translate`` on non-ASCII text is ~10x slower). UTF-8 keeps every non-ASCII
-        byte >= 0x80, which the ASCII table leaves alone; typographic quotes and dashes are
-        replaced first."""
+    def normalized(self) -> str:
+        """The lowercase text with punctuation as spaces, character for character (same length
+        as ``lower``), through ``bytes.translate`` (a table lookup per byte; ``str.translate``
+        on non-ASCII text is ~10x slower). UTF-8 keeps every non-ASCII byte >= 0x80, which the
+        ASCII table leaves alone; typographic quotes and dashes are replaced first."""
         low = self.lower
         if not low.isascii():
             for ch in "“”‘«»…—–":
                 if ch in low:
                     low = low.replace(ch, " ")
+            low = low.replace("’", "'")
         return (
             low.encode("utf-8", "surrogatepass")
             .translate(_PUNCT_BYTES)
             .decode("utf-8", "surrogatepass")
-            .split()
         )
+
+    @cached_property
+    def words(self) -> list[str]:
+        return self.normalized.split()
+
+    @cached_property
+    def word_starts(self) -> list[int]:
+        """Where each word starts, in characters of ``lower``."""
+        return [m.start() for m in _NONSPACE.finditer(self.normalized)]
 
     @cached_property
     def padded(self) -> str:
