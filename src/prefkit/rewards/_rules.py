@@ -169,7 +169,8 @@ def _salient(source: str, kinds: tuple[str, ...], top_terms: int) -> tuple[str, 
 
 class EntitiesRule(_Base):
     """Coverage of the source's key entities (capitalized names), numbers and salient terms
-    (most frequent content words): the share found in the completion, in [0, 1]. The source
+    (most frequent content words): the share found in the completion as whole words, in
+    [0, 1]. The source
     is the prompt (for a chat, its last user turn: what the reply answers), the whole
     ``conversation``, or a column (``source: document``). With ``hallucination_penalty``, the
     share of the completion's own capitalized names and numbers absent from the source is
