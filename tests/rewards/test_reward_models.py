@@ -25,6 +25,7 @@ from prefkit.rewards import (
     synthetic_summaries,
 )
 from prefkit.rewards._evaluate import PrefPair
+from prefkit.rewards._report import rm_html
 
 torch = pytest.importorskip("torch")
 
@@ -175,6 +176,47 @@ def test_conditional_diagnostics_per_condition() -> None:
         "[stakeholder=legal; caution=high]",
     }
     assert d["by_condition"] and all(row["changes"] for row in d["by_condition"])
+    page = rm_html("conditional", d)
+    assert "reliability diagram" in page and "The same pair under each condition" in page
+
+
+def rated_stakeholder_records(n: int, seed: int) -> list[Any]:
+    """Stakeholder pairs with 1-5 ratings: helpfulness favours the direct answer,
+    harmlessness the cautious one."""
+    from prefkit.data import judgment_from_dict
+    from prefkit.rewards import synthetic_stakeholders
+
+    recs = []
+    for r in synthetic_stakeholders(n, seed=seed):
+        ratings: dict[str, dict[str, int]] = {"helpfulness": {}, "harmlessness": {}}
+        for x in r.responses:
+            cautious = x.text.startswith("Before")
+            ratings["helpfulness"][x.id] = 2 if cautious else 5
+            ratings["harmlessness"][x.id] = 5 if cautious else 2
+        recs.append(judgment_from_dict({**r.to_dict(), "ratings": ratings}))
+    return recs
+
+
+def test_accuracy_per_criterion_from_ratings(tmp_path: Path) -> None:
+    def longer(prompts: list[Any], completions: list[Any], **kw: Any) -> list[float]:
+        return [float(len(str(c))) for c in completions]
+
+    d = diagnose_reward(longer, rated_stakeholder_records(40, seed=2), failures=0)
+    crit = d["slices"]["criterion"]
+    # the cautious answer is the longer one: always right on harmlessness, never on helpfulness
+    assert crit["harmlessness"]["accuracy"] == 1.0 and crit["helpfulness"]["accuracy"] == 0.0
+    assert crit["harmlessness"]["pairs"] == crit["helpfulness"]["pairs"] == 40
+    assert "By criterion" in rm_html("longer", d)
+    path = tmp_path / "rated.jsonl"
+    write_records(rated_stakeholder_records(40, seed=2), path)
+    rules = tmp_path / "long.yaml"
+    rules.write_text("rules:\n  - {name: long, kind: length, unit: characters, min: 1000}\n")
+    r = CliRunner().invoke(
+        cli, ["rm", "eval", str(rules), str(path), "--html", str(tmp_path / "r.html")]
+    )
+    assert r.exit_code == 0, r.output
+    assert "by criterion: harmlessness 100.0 % (40), helpfulness 0.0 % (40)" in r.output
+    assert "reliability diagram" in (tmp_path / "r.html").read_text()
 
 
 def test_transformer_rm_trains_resumes_and_loads(tmp_path: Path) -> None:

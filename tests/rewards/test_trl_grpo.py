@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ pytest.importorskip("trl")
 torch = pytest.importorskip("torch")
 
 
-def tiny_model(folder: Path) -> None:
+def tiny_model(folder: Path, texts: Iterable[str] = (), hidden: int = 16) -> None:
+    """A 2-layer random Llama with a word-level tokenizer: the words below and those of
+    ``texts`` (split the way the tokenizer splits)."""
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
@@ -33,16 +36,20 @@ def tiny_model(folder: Path) -> None:
         "yes",
         "no",
     ]
+    split = pre_tokenizers.Whitespace()
+    for t in texts:
+        words.extend(w for w, _ in split.pre_tokenize_str(t))
+    words = list(dict.fromkeys(words))
     vocab = {w: i for i, w in enumerate(["[UNK]", "[PAD]", "[EOS]", *words])}
     tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.pre_tokenizer = split
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", eos_token="[EOS]"
     )
     torch.manual_seed(0)
     cfg = LlamaConfig(
-        vocab_size=len(vocab), hidden_size=16, intermediate_size=32, num_hidden_layers=2,
-        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=64,
+        vocab_size=len(vocab), hidden_size=hidden, intermediate_size=2 * hidden, num_hidden_layers=2,
+        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=128,
         pad_token_id=1, eos_token_id=2, bos_token_id=2,
     )  # fmt: skip
     LlamaForCausalLM(cfg).save_pretrained(folder)

@@ -51,24 +51,64 @@ def train(
     campaign: Annotated[
         str | None, typer.Option("--campaign", help="Only this campaign (store).")
     ] = None,
-    head: Annotated[str, typer.Option("--head", help="linear or mlp.")] = "linear",
-    epochs: Annotated[int, typer.Option("--epochs", help="Passes over the pairs.")] = 60,
+    kind: Annotated[
+        str, typer.Option("--kind", help="embedding (MiniLM + a head) or transformer (TRL).")
+    ] = "embedding",
+    head: Annotated[str, typer.Option("--head", help="Embedding head: linear or mlp.")] = "linear",
+    epochs: Annotated[
+        float | None,
+        typer.Option(
+            "--epochs", help="Passes over the pairs (default: embedding 60, transformer 1)."
+        ),
+    ] = None,
+    conditional: Annotated[
+        bool,
+        typer.Option("--conditional", help="Value headers: condition on metadata.condition."),
+    ] = False,
+    base: Annotated[
+        str | None, typer.Option("--base", help="Transformer base folder (default SmolLM2).")
+    ] = None,
+    lora: Annotated[bool, typer.Option("--lora", help="Transformer: LoRA adapters.")] = False,
+    max_steps: Annotated[
+        int, typer.Option("--max-steps", help="Transformer: stop after this many steps.")
+    ] = -1,
     holdout: Annotated[
         float, typer.Option("--holdout", help="Share of records held out for the metrics.")
     ] = 0.3,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the split and the head.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """Train the embedding reward model (all-MiniLM-L6-v2 + a Bradley-Terry head) and save it."""
-    from prefkit.rewards import EmbeddingRewardModel, diagnose_reward
+    """Train a reward model and save it: the embedding model (all-MiniLM-L6-v2 + a
+    Bradley-Terry head) or a transformer through TRL's RewardTrainer (SmolLM2 by default;
+    checkpoints in OUT/checkpoints, and a rerun resumes from the last complete one)."""
+    from prefkit.rewards import EmbeddingRewardModel, TransformerRewardModel, diagnose_reward
 
+    if kind not in ("embedding", "transformer"):
+        raise PrefkitError(f"unknown --kind {kind!r}; expected embedding or transformer")
     if head not in ("linear", "mlp"):
         raise PrefkitError(f"unknown --head {head!r}; expected linear or mlp")
     if not 0 <= holdout < 1:
         raise PrefkitError(f"--holdout {holdout} must be in [0, 1)")
     records = _records(paths, db, campaign)
     train_recs, test_recs = _split(records, holdout, seed)
-    model = EmbeddingRewardModel(head=head, epochs=epochs, seed=seed).fit(train_recs)  # type: ignore[arg-type]
+    model: Any
+    if kind == "embedding":
+        model = EmbeddingRewardModel(
+            head=head,  # type: ignore[arg-type]
+            epochs=int(epochs or 60),
+            seed=seed,
+            conditional=conditional,
+        ).fit(train_recs)
+    else:
+        model = TransformerRewardModel(
+            base,
+            output_dir=out,
+            lora=lora,
+            max_steps=max_steps,
+            epochs=epochs or 1.0,
+            seed=seed,
+            conditional=conditional,
+        ).fit(train_recs)
     metrics: dict[str, Any] = {
         "train_records": len(train_recs),
         "heldout_records": len(test_recs),
@@ -82,7 +122,10 @@ def train(
             "heldout_ece": res["calibration"]["ece"],
             "longer_wins": res["baselines"]["longer"]["accuracy"],
         }
-    model.save(out, metrics)
+    if kind == "embedding":
+        model.save(out, metrics)
+    else:
+        model.save_metrics(metrics)
     result = {
         "model": str(out),
         "cpu_seconds": model.cpu_seconds_,
@@ -129,7 +172,7 @@ def evaluate(
 ) -> None:
     """Accuracy with CI, calibration, agreement ceiling, baselines, length correlation, failures."""
     from prefkit.rewards import diagnose_reward, load_reward_model, load_rules
-    from prefkit.rewards._report import rules_html
+    from prefkit.rewards._report import rm_html
 
     reward: Any = (
         load_rules(model) if model.suffix in (".yaml", ".yml") else load_reward_model(model)
@@ -137,10 +180,7 @@ def evaluate(
     res = diagnose_reward(reward, _records(paths, db, campaign), failures=failures)
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(
-            rules_html({"splits": {str(model): res}, "fit": None}, title=f"Reward model {model}"),
-            "utf-8",
-        )
+        html_out.write_text(rm_html(str(model), res), "utf-8")
     if as_json:
         print_json(res)
         return
@@ -158,3 +198,14 @@ def evaluate(
         f"length correlation {'–' if corr is None else format(corr, '.2f')}",
         highlight=False,
     )
+    for key, groups in res["slices"].items():
+        if len(groups) > 1 or key == "criterion":
+            cells = ", ".join(f"{v} {pct(g['accuracy'])} ({g['pairs']})" for v, g in groups.items())
+            console.print(f"by {key}: {cells}", highlight=False, markup=False)
+    changed = [row for row in res.get("by_condition") or [] if row["changes"]]
+    if res.get("by_condition"):
+        console.print(
+            f"conditions change the ranking of {len(changed)} of the "
+            f"{len(res['by_condition'])} pairs shown",
+            highlight=False,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,8 @@ class PrefPair:
     human: str
     left: str | None  # "first" / "second" when the screen order is known
     meta: dict[str, Any]
+    # per-criterion verdicts from the 1-5 ratings: criterion -> "first" / "second" / "tie"
+    criteria: dict[str, str] = field(default_factory=dict)
 
 
 def _as_pairs(data: Iterable[Judgment] | Sequence[PrefPair]) -> list[PrefPair]:
@@ -65,6 +67,11 @@ def pairs_from_records(records: Iterable[Judgment]) -> list[PrefPair]:
         left = None
         if rec.shown is not None:
             left = "first" if rec.shown[0] == a.id else "second"
+        criteria = {}
+        for crit, by_id in (rec.ratings or {}).items():
+            ra, rb = by_id.get(a.id), by_id.get(b.id)
+            if ra is not None and rb is not None:
+                criteria[crit] = "first" if ra > rb else "second" if rb > ra else "tie"
         out.append(
             PrefPair(
                 str(rec.id or f"#{k}"),
@@ -77,6 +84,7 @@ def pairs_from_records(records: Iterable[Judgment]) -> list[PrefPair]:
                     **rec.metadata,
                     **({"strength": rec.strength} if rec.strength is not None else {}),
                 },
+                criteria,
             )
         )
     return out
@@ -254,6 +262,14 @@ def _slices(
             out[key] = {
                 v: _accuracy(margin[idx], human[idx], tol) for v, idx in sorted(groups.items())
             }
+    # per criterion: agreement with the side each criterion's ratings favour (rated pairs only)
+    crits = sorted({c for p in pairs for c in p.criteria})
+    if crits:
+        out["criterion"] = {}
+        for c in crits:
+            idx = [k for k, p in enumerate(pairs) if c in p.criteria]
+            verdict = np.array([pairs[k].criteria[c] for k in idx])
+            out["criterion"][c] = _accuracy(margin[idx], verdict, tol)
     return out
 
 

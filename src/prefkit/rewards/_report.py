@@ -1,13 +1,15 @@
-"""The rule evaluation as HTML: accuracy beside its baselines, ablation, failure cases."""
+"""Evaluations as HTML: rule sets (accuracy beside its baselines, ablation, failure cases) and
+reward-model diagnostics (calibration with a reliability diagram, agreement ceiling, slices,
+stakeholder ranking changes, confidently wrong pairs)."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from prefkit.reports import html_page
+from prefkit.reports import html_page, svg_image
 
-__all__ = ["rules_html"]
+__all__ = ["rm_html", "rules_html"]
 
 
 def _pct(v: Any) -> str:
@@ -100,14 +102,7 @@ def rules_html(
         )
     for name, r in results["splits"].items():
         parts.append(f"<h2>{_esc(name, 80)}</h2>")
-        for key, groups in (r.get("slices") or {}).items():
-            if len(groups) > 1:
-                rows = [
-                    [_esc(v, 60), str(g["pairs"]), _pct(g["accuracy"])] for v, g in groups.items()
-                ]
-                parts.append(
-                    f"<h3>By {html.escape(key)}</h3>" + _table([key, "pairs", "accuracy"], rows)
-                )
+        parts.extend(_slice_tables(r))
         if r.get("ablation"):
             rows = [
                 [_esc(a["rule"], 60), _pct(a["accuracy_without"]),
@@ -125,3 +120,82 @@ def rules_html(
     if not standalone:
         return body
     return html_page(title, body)
+
+
+def _slice_tables(r: dict[str, Any]) -> list[str]:
+    out = []
+    for key, groups in (r.get("slices") or {}).items():
+        if len(groups) > 1 or key == "criterion":
+            rows = [
+                [_esc(v, 60), str(g["pairs"]), _pct(g["accuracy"]) + _ci(g.get("ci"))]
+                for v, g in groups.items()
+            ]
+            what = "criterion (the side its ratings favour)" if key == "criterion" else key
+            out.append(
+                f"<h3>By {html.escape(what)}</h3>" + _table([key, "pairs", "accuracy"], rows)
+            )
+    return out
+
+
+def _reliability(cal: dict[str, Any]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], color="#999", linewidth=1, label="perfect calibration")
+    xs = [b["predicted"] for b in cal["bins"]]
+    ys = [b["observed"] for b in cal["bins"]]
+    sizes = [12 + 60 * b["pairs"] / max(x["pairs"] for x in cal["bins"]) for b in cal["bins"]]
+    ax.plot(xs, ys, color="#2a5db0", linewidth=1)
+    ax.scatter(xs, ys, s=sizes, color="#2a5db0", label="bins (size: pairs)")
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="predicted P(first wins)", ylabel="observed")
+    ax.legend(loc="upper left", fontsize=8)
+    return svg_image(fig, "reliability diagram")
+
+
+def rm_html(name: str, r: dict[str, Any], *, standalone: bool = True) -> str:
+    """``diagnose_reward``'s result as a page."""
+    b, cal, ceil = r["baselines"], r["calibration"], r["agreement_ceiling"]
+    bok = r.get("best_of_k") or {}
+    parts = [
+        f"<h1>Reward model {_esc(name, 120)}</h1>",
+        _table(
+            ["", "value"],
+            [
+                ["pairs", str(r["pairs"])],
+                ["accuracy", _pct(r["accuracy"]) + _ci(r.get("ci"))],
+                ["accuracy (reward ties ½)", _pct(r.get("accuracy_ties_half"))],
+                ["κ with the human choice", _num(r.get("kappa"))],
+                ["human agreement ceiling", f"{_pct(ceil['raw'])} ({ceil['pairs']} pairs)"],
+                ["longer wins", _pct(b["longer"]["accuracy"])],
+                ["position only", _pct(b["position"].get("accuracy"))],
+                ["random", _pct(b["random"]["accuracy"])],
+                ["expected calibration error", _num(cal["ece"])],
+                ["length correlation of the reward", _num(r.get("length_correlation"), ".2f")],
+                [
+                    "best-of-k (top pick is the human's)",
+                    f"{_pct(bok.get('accuracy'))} ({bok.get('records', 0)} records)",
+                ],
+            ],
+        ),
+    ]
+    if cal.get("bins"):
+        parts.append("<h2>Calibration</h2>" + _reliability(cal))
+        parts.append(f'<p class="note">{_esc(cal.get("note") or "")}</p>')
+    parts.extend(_slice_tables(r))
+    if r.get("by_condition"):
+        conds = sorted({c for row in r["by_condition"] for c in row["prefers"]})
+        rows = [
+            [_esc(row["id"], 40), *(row["prefers"][c] for c in conds),
+             "yes" if row["changes"] else "no"]
+            for row in r["by_condition"]
+        ]  # fmt: skip
+        parts.append("<h2>The same pair under each condition</h2>")
+        parts.append(_table(["pair", *(_esc(c, 60) for c in conds), "ranking changes"], rows))
+    if r.get("failures"):
+        parts.append("<h2>Most confidently wrong pairs</h2>")
+        parts.extend(_failure(f) for f in r["failures"])
+    body = "\n".join(parts)
+    return html_page(f"Reward model {name}", body) if standalone else body

