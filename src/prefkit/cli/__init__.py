@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from prefkit.cli import _analyze, _annotate, _data, _rank, _rm, _rules
+from prefkit.cli import _analyze, _annotate, _data, _models, _rank, _rm, _rules
 from prefkit.cli._common import console_err
 from prefkit.errors import PrefkitError
 
@@ -25,6 +25,7 @@ _analyze.register(app)
 _rank.register(app)
 _rules.register(app)
 _rm.register(app)
+_models.register(app)
 
 
 def main() -> None:

@@ -16,15 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from prefkit._cache import default_cache_dir
 from prefkit.errors import PrefkitError
 
 __all__ = ["Embedder", "default_cache_dir"]
 
+
 MINILM = "all-MiniLM-L6-v2"
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("PREFKIT_CACHE") or Path.home() / ".cache" / "prefkit")
 
 
 def _load_minilm() -> Callable[[list[str]], np.ndarray]:

