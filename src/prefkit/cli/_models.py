@@ -20,6 +20,11 @@ __all__ = ["register"]
 
 judge_app = typer.Typer(help="LLM, reward-model, rule and human judges.", no_args_is_help=True)
 JUDGES = ("llm:MODEL", "reward:DIR", "rules:FILE.yaml|default", "human:ANNOTATOR")
+JudgeArg = Annotated[str, typer.Argument(help=f"One of {', '.join(JUDGES)}.")]
+PathsArg = Annotated[list[Path] | None, typer.Argument(help="Judgment files; else the store.")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", help="Only the first N pairs.")]
+CriterionOpt = Annotated[str, typer.Option("--criterion", help="LLM judge rubric.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +54,8 @@ def serve_model(
 
     from prefkit.models import create_model_app, load_generator
 
+    if model.startswith("openai:"):
+        raise PrefkitError("serve-model serves local models: smollm2, hf:PATH or gguf:PATH.gguf")
     gen = load_generator(model, cache=False, batch_size=batch_size)
     app = create_model_app(gen, model_name=name or model, api_key=api_key, max_queue=max_queue)
     console.print(
@@ -87,13 +94,16 @@ def generate(
             console.print(c, highlight=False, markup=False)
 
 
-def _judge(spec: str, records: list[Any], criterion: str) -> tuple[Any, list[Any]]:
+def _judge(
+    spec: str, records: list[Any], criterion: str, max_new_tokens: int = 96
+) -> tuple[Any, list[Any]]:
     """The judge named by ``spec``, and the records it is checked on."""
     from prefkit.models import HumanJudge, LLMJudge, RewardJudge, load_generator
 
     kind, _, rest = spec.partition(":")
     if kind == "llm" and rest:
-        return LLMJudge(load_generator(rest), criterion=criterion), records
+        gen = load_generator(rest)
+        return LLMJudge(gen, criterion=criterion, max_new_tokens=max_new_tokens), records
     if kind == "reward" and rest:
         from prefkit.rewards import load_reward_model
 
@@ -112,17 +122,16 @@ def _judge(spec: str, records: list[Any], criterion: str) -> tuple[Any, list[Any
 
 @judge_app.command("eval")
 def judge_eval_cmd(
-    judge: Annotated[str, typer.Argument(help=f"One of {', '.join(JUDGES)}.")],
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Judgment files; else the store.")
-    ] = None,
+    judge: JudgeArg,
+    paths: PathsArg = None,
     db: DbOption = None,
-    campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N pairs.")] = None,
-    criterion: Annotated[
-        str, typer.Option("--criterion", help="LLM judge rubric.")
-    ] = "helpfulness",
+    campaign: CampaignOpt = None,
+    limit: LimitOpt = None,
+    criterion: CriterionOpt = "helpfulness",
     repeats: Annotated[int, typer.Option("--repeats", help="Runs for self-consistency.")] = 1,
+    max_new_tokens: Annotated[
+        int, typer.Option("--max-new-tokens", help="LLM judge: verdict and explanation length.")
+    ] = 96,
     out: Annotated[
         Path | None, typer.Option("--out", help="Also write the AI judgments here.")
     ] = None,
@@ -134,7 +143,7 @@ def judge_eval_cmd(
     from prefkit.models import judge_eval, judge_records
 
     records = load_judgments(paths, db, campaign)[0]
-    j, recs = _judge(judge, records, criterion)
+    j, recs = _judge(judge, records, criterion, max_new_tokens)
     recs = [r for r in recs if len(r.responses) == 2 and r.preference is not None][:limit]
     res = judge_eval(j, recs, repeats=repeats)
     if out is not None:
@@ -162,19 +171,15 @@ def judge_eval_cmd(
 
 @judge_app.command("run")
 def judge_run(
-    judge: Annotated[str, typer.Argument(help=f"One of {', '.join(JUDGES)}.")],
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Judgment files; else the store.")
-    ] = None,
+    judge: JudgeArg,
+    paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", help="Write the AI judgments here (JSONL).")] = Path(
         "ai-judgments.jsonl"
     ),
     db: DbOption = None,
-    campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N pairs.")] = None,
-    criterion: Annotated[
-        str, typer.Option("--criterion", help="LLM judge rubric.")
-    ] = "helpfulness",
+    campaign: CampaignOpt = None,
+    limit: LimitOpt = None,
+    criterion: CriterionOpt = "helpfulness",
 ) -> None:
     """Judge every pair and write canonical records (source "ai" for LLM judges)."""
     from prefkit.data import write_records

@@ -14,6 +14,7 @@ __all__ = [
     "Completion",
     "Generator",
     "GeneratorError",
+    "TextsFromCompletions",
     "TokenLogprob",
     "check_sampling",
 ]
@@ -52,6 +53,18 @@ class Generator(Protocol):
     def complete(
         self, prompts: Sequence[Any], n: int = 1, **sampling: Any
     ) -> list[list[Completion]]: ...
+
+
+class TextsFromCompletions:
+    """``generate`` for backends that implement ``complete``: the texts only."""
+
+    def complete(
+        self, prompts: Sequence[Any], n: int = 1, **sampling: Any
+    ) -> list[list[Completion]]:
+        raise NotImplementedError
+
+    def generate(self, prompts: Sequence[Any], n: int = 1, **sampling: Any) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.complete(prompts, n, **sampling)]
 
 
 def check_sampling(sampling: dict[str, Any]) -> dict[str, Any]:

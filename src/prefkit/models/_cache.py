@@ -13,7 +13,12 @@ from typing import Any
 
 from prefkit._cache import default_cache_dir
 from prefkit._json import canonical, dumps, loads
-from prefkit.models._base import Completion, TokenLogprob, check_sampling
+from prefkit.models._base import (
+    Completion,
+    TextsFromCompletions,
+    TokenLogprob,
+    check_sampling,
+)
 
 __all__ = ["CachedGenerator", "ResponseCache"]
 
@@ -70,7 +75,7 @@ def _completion(d: dict[str, Any]) -> Completion:
     )
 
 
-class CachedGenerator:
+class CachedGenerator(TextsFromCompletions):
     """Any generator behind a ``ResponseCache``: only prompts not seen with the same model and
     parameters reach the backend (in one batch)."""
 
@@ -81,9 +86,6 @@ class CachedGenerator:
 
     def __getattr__(self, attr: str) -> Any:  # logprobs(), render()... of the backend
         return getattr(self.inner, attr)
-
-    def generate(self, prompts: Sequence[Any], n: int = 1, **sampling: Any) -> list[list[str]]:
-        return [[c.text for c in row] for row in self.complete(prompts, n, **sampling)]
 
     def complete(
         self, prompts: Sequence[Any], n: int = 1, **sampling: Any

@@ -19,6 +19,7 @@ from prefkit.errors import PrefkitError
 from prefkit.models._base import (
     Completion,
     GeneratorError,
+    TextsFromCompletions,
     TokenLogprob,
     check_sampling,
     cut_at_stop,
@@ -56,7 +57,7 @@ def smollm2_checkpoint(cache: Path | None = None) -> Path:
     return out
 
 
-class LocalGenerator:
+class LocalGenerator(TextsFromCompletions):
     """A causal LM from a local folder (or a GGUF file in it), generating in batches.
 
     Prompts are strings or chat messages (``[{"role": ..., "content": ...}]``); chat messages go
@@ -130,9 +131,6 @@ class LocalGenerator:
         return [self.tokenizer(t, add_special_tokens=not self.chat)["input_ids"] for t in texts]
 
     # -- generation -----------------------------------------------------------------------------
-    def generate(self, prompts: Sequence[Any], n: int = 1, **sampling: Any) -> list[list[str]]:
-        return [[c.text for c in row] for row in self.complete(prompts, n, **sampling)]
-
     def complete(
         self, prompts: Sequence[Any], n: int = 1, **sampling: Any
     ) -> list[list[Completion]]:

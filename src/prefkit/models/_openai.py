@@ -15,6 +15,7 @@ from typing import Any
 from prefkit.models._base import (
     Completion,
     GeneratorError,
+    TextsFromCompletions,
     TokenLogprob,
     check_sampling,
     cut_at_stop,
@@ -25,7 +26,7 @@ __all__ = ["OpenAIGenerator"]
 RETRY_STATUS = (408, 409, 429, 500, 502, 503, 504)
 
 
-class OpenAIGenerator:
+class OpenAIGenerator(TextsFromCompletions):
     """``model`` served at ``base_url`` (e.g. ``http://127.0.0.1:8001/v1``).
 
     ``concurrency`` requests run at once; a request that gets 429, a 5xx or times out is
@@ -62,9 +63,6 @@ class OpenAIGenerator:
         self.max_backoff = max_backoff
         self.name = f"openai:{model}@{self.base_url}"
         self.stats = {"requests": 0, "retries": 0, "status_429": 0, "timeouts": 0}
-
-    def generate(self, prompts: Sequence[Any], n: int = 1, **sampling: Any) -> list[list[str]]:
-        return [[c.text for c in row] for row in self.complete(prompts, n, **sampling)]
 
     def complete(
         self, prompts: Sequence[Any], n: int = 1, **sampling: Any

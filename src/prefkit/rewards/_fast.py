@@ -189,6 +189,15 @@ def _mix(h: np.uint64) -> np.uint64:
     return (h ^ (h >> np.uint64(29))) * _MIX
 
 
+@njit(cache=True, inline="always")
+def _matches(wh: np.ndarray, i: int, pw: np.ndarray, s: int, ln: int) -> bool:
+    """Do the words from ``i`` on start with the phrase ``pw[s:s + ln]``?"""
+    for j in range(ln):  # noqa: SIM110 (a loop numba compiles)
+        if wh[i + j] != pw[s + j]:
+            return False
+    return True
+
+
 @njit(cache=True)
 def _count_phrases(
     wh: np.ndarray,
@@ -213,18 +222,10 @@ def _count_phrases(
         for i in range(wofs[t], b):
             k = heads[np.intp(_mix(wh[i]) & mask)]
             while k >= 0:
-                s = pstart[k]
-                ln = plen[k]
-                if pw[s] == wh[i] and i + ln <= b:
-                    ok = True
-                    for j in range(1, ln):
-                        if wh[i + j] != pw[s + j]:
-                            ok = False
-                            break
-                    if ok:
-                        counts[t, k] += 1
-                        if first[t, k] < 0:
-                            first[t, k] = wpos[i]
+                if i + plen[k] <= b and _matches(wh, i, pw, pstart[k], plen[k]):
+                    counts[t, k] += 1
+                    if first[t, k] < 0:
+                        first[t, k] = wpos[i]
                 k = chain[k]
     return counts, first
 
@@ -285,18 +286,12 @@ def _coverage(
         a = wofs[t]
         b = wofs[t + 1]
         for k in range(gstart[g], gstart[g + 1]):
-            s = pstart[k]
-            ln = plen[k]
-            for i in range(a, b - ln + 1):
-                if wh[i] == pw[s]:
-                    ok = True
-                    for j in range(1, ln):
-                        if wh[i + j] != pw[s + j]:
-                            ok = False
-                            break
-                    if ok:
-                        found[t] += 1
-                        break
+            if plen[k] == 0:
+                continue  # an empty phrase is never found
+            for i in range(a, b - plen[k] + 1):
+                if _matches(wh, i, pw, pstart[k], plen[k]):
+                    found[t] += 1
+                    break
     return found
 
 
