@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(PY) bench/bradley_terry.py
 	$(PY) bench/rule_rewards.py
 	$(PY) bench/reward_models.py
+	$(PY) bench/generation.py
 	$(PY) bench/annotate_load.py --annotators 10
 	$(PY) bench/annotate_load.py --annotators 50
 	$(PY) bench/annotate_load.py --annotators 50 --kill-after 4

@@ -77,6 +77,7 @@ class LocalGenerator(TextsFromCompletions):
         chat: bool | None = None,
         name: str | None = None,
         threads: int | None = None,
+        static_cache: bool = True,
     ) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -99,6 +100,7 @@ class LocalGenerator(TextsFromCompletions):
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.model = AutoModelForCausalLM.from_pretrained(folder, **kw).eval()
         self.batch_size = batch_size
+        self.static_cache = static_cache
         self.has_template = bool(getattr(self.tokenizer, "chat_template", None))
         self.chat = self.has_template if chat is None else chat
         if self.chat and not self.has_template:
@@ -173,7 +175,7 @@ class LocalGenerator(TextsFromCompletions):
         if s["top_logprobs"]:
             kw |= {"output_logits": True, "return_dict_in_generate": True}
         with torch.inference_mode():
-            res = self.model.generate(input_ids=input_ids, attention_mask=mask, **kw)
+            res = self._generate(input_ids, mask, kw)
         seqs = res.sequences if s["top_logprobs"] else res
         new = seqs[:, width:]
         eos = {int(x) for x in _as_list(self.model.generation_config.eos_token_id)} | {
@@ -191,6 +193,19 @@ class LocalGenerator(TextsFromCompletions):
                 lps = _token_logprobs(tok, res.logits, r, used, s["top_logprobs"])
             out.append(Completion(text, reason, len(used), lps))
         return out
+
+    def _generate(self, input_ids: Any, mask: Any, kw: dict[str, Any]) -> Any:
+        """``model.generate`` with a static (preallocated) KV cache where the model has one: a
+        growing cache copies every layer's keys and values at every step, ~20 % of a decode
+        step at batch 32 on a CPU (measured in bench/generation.py)."""
+        if self.static_cache:
+            try:
+                return self.model.generate(
+                    input_ids=input_ids, attention_mask=mask, cache_implementation="static", **kw
+                )
+            except (ValueError, NotImplementedError, TypeError):
+                self.static_cache = False  # this architecture has none: the default cache
+        return self.model.generate(input_ids=input_ids, attention_mask=mask, **kw)
 
     # -- scoring --------------------------------------------------------------------------------
     def logprobs(
