@@ -67,8 +67,11 @@ class TextsFromCompletions:
         return [[c.text for c in row] for row in self.complete(prompts, n, **sampling)]
 
 
-def check_sampling(sampling: dict[str, Any]) -> dict[str, Any]:
-    """Sampling parameters with defaults filled in; unknown names and bad values are errors."""
+def check_sampling(sampling: dict[str, Any], n: int = 1) -> dict[str, Any]:
+    """Sampling parameters with defaults filled in; unknown names and bad values (and ``n``,
+    the completions per prompt, below 1) are errors."""
+    if not isinstance(n, int) or n < 1:
+        raise GeneratorError(f"n={n!r} must be an integer >= 1")
     unknown = sorted(set(sampling) - set(SAMPLING))
     if unknown:
         raise GeneratorError(f"unknown sampling parameters {unknown}; expected some of {SAMPLING}")

@@ -64,33 +64,46 @@ def _conversation(prompt: Any) -> str:
     )
 
 
-def _record(
-    prompt: Any,
-    a: str,
-    b: str,
-    verdict: str | None,
-    *,
-    ids: tuple[str, str] = ("a", "b"),
-    annotator: str,
-    source: str,
-    rationale: str | None = None,
-    metadata: dict[str, Any] | None = None,
-) -> Judgment:
-    pref = None if verdict is None else "tie" if verdict == "tie" else ids[verdict == "b"]
-    return judgment_from_dict(
-        {
-            "prompt": prompt,
-            "responses": [{"id": ids[0], "text": a}, {"id": ids[1], "text": b}],
-            "preference": pref,
-            "rationale": rationale or None,
-            "annotator": annotator[:200],
-            "source": source,
-            "metadata": metadata or {},
-        }
-    )
+class _Judge:
+    """What every judge shares: ``judge`` is ``judge_many`` of one item, and records are built
+    the same way (``verdict``: "a", "b", "tie" or None for no verdict)."""
+
+    name: str
+    source: str
+
+    def judge(self, prompt: Any, a: str, b: str) -> Judgment:
+        return self.judge_many([(prompt, a, b)])[0]
+
+    def judge_many(
+        self, items: Sequence[Item], ids: Sequence[tuple[str, str]] | None = None
+    ) -> list[Judgment]:
+        raise NotImplementedError
+
+    def _record(
+        self,
+        item: Item,
+        verdict: str | None,
+        ids: tuple[str, str] | None,
+        rationale: str | None,
+        metadata: dict[str, Any],
+    ) -> Judgment:
+        prompt, a, b = item
+        ids = ids or ("a", "b")
+        pref = None if verdict is None else "tie" if verdict == "tie" else ids[verdict == "b"]
+        return judgment_from_dict(
+            {
+                "prompt": prompt,
+                "responses": [{"id": ids[0], "text": a}, {"id": ids[1], "text": b}],
+                "preference": pref,
+                "rationale": rationale or None,
+                "annotator": self.name[:200],
+                "source": self.source,
+                "metadata": {"judge": self.name, **metadata},
+            }
+        )
 
 
-class RewardJudge:
+class RewardJudge(_Judge):
     """Prefers the response with the higher reward (a tie within ``tie_tolerance``). Works with
     any reward function: learned reward models (``source="model"``) and rule sets
     (``source="rule"``; the rationale names the rules that decided)."""
@@ -107,9 +120,6 @@ class RewardJudge:
         self.name = name or f"{self.source}:{label}"
         self.tie_tolerance = tie_tolerance
 
-    def judge(self, prompt: Any, a: str, b: str) -> Judgment:
-        return self.judge_many([(prompt, a, b)])[0]
-
     def judge_many(
         self, items: Sequence[Item], ids: Sequence[tuple[str, str]] | None = None
     ) -> list[Judgment]:
@@ -122,26 +132,10 @@ class RewardJudge:
         for k, ((p, a, b), x, y) in enumerate(zip(items, sa, sb, strict=True)):
             m = float(x) - float(y)
             verdict = "tie" if abs(m) <= self.tie_tolerance else "a" if m > 0 else "b"
-            why = None
-            if self.is_rules:
-                why = self._why(p, a, b)
-            out.append(
-                _record(
-                    p,
-                    a,
-                    b,
-                    verdict,
-                    ids=ids[k] if ids else ("a", "b"),
-                    annotator=self.name,
-                    source=self.source,
-                    rationale=why,
-                    metadata={
-                        "judge": self.name,
-                        "scores": [float(x), float(y)],
-                        "p_a": 1 / (1 + math.exp(-max(-50.0, min(50.0, m)))),
-                    },
-                )
-            )
+            why = self._why(p, a, b) if self.is_rules else None
+            p_a = 1 / (1 + math.exp(-max(-50.0, min(50.0, m))))
+            meta = {"scores": [float(x), float(y)], "p_a": p_a}
+            out.append(self._record((p, a, b), verdict, ids[k] if ids else None, why, meta))
         return out
 
     def _why(self, prompt: Any, a: str, b: str) -> str:
@@ -151,7 +145,7 @@ class RewardJudge:
         return "rule contributions, A minus B: " + (", ".join(parts) or "none differ")
 
 
-class HumanJudge:
+class HumanJudge(_Judge):
     """The verdict people already gave (from the store or files) on the same prompt and
     responses, matched by content; ``annotator`` keeps one person's judgments."""
 
@@ -165,9 +159,6 @@ class HumanJudge:
             if len(r.responses) == 2 and r.preference is not None and mine:
                 self.index[_key(r.prompt, r.responses[0].text, r.responses[1].text)] = r
 
-    def judge(self, prompt: Any, a: str, b: str) -> Judgment:
-        return self.judge_many([(prompt, a, b)])[0]
-
     def judge_many(
         self, items: Sequence[Item], ids: Sequence[tuple[str, str]] | None = None
     ) -> list[Judgment]:
@@ -178,19 +169,9 @@ class HumanJudge:
             if rec is not None:
                 won = next((x.text for x in rec.responses if x.id == rec.preference), None)
                 verdict = "tie" if rec.preference == "tie" else "a" if won == a else "b"
-            out.append(
-                _record(
-                    p,
-                    a,
-                    b,
-                    verdict,
-                    ids=ids[k] if ids else ("a", "b"),
-                    annotator=self.name,
-                    source="human",
-                    rationale=rec.rationale if rec else None,
-                    metadata={"judge": self.name, **({} if rec else {"note": "not judged"})},
-                )
-            )
+            why = rec.rationale if rec else None
+            meta = {} if rec else {"note": "not judged"}
+            out.append(self._record((p, a, b), verdict, ids[k] if ids else None, why, meta))
         return out
 
 
@@ -264,7 +245,7 @@ def _soft(c: Any) -> dict[str, float] | None:
     return None
 
 
-class LLMJudge:
+class LLMJudge(_Judge):
     """An LLM compares A and B under a rubric, in both orders, at temperature 0."""
 
     source = "ai"
@@ -305,9 +286,6 @@ class LLMJudge:
         body = TEMPLATE.format(prompt=_conversation(prompt), a=a, b=b, rubric=self.rubric)
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": body}]
 
-    def judge(self, prompt: Any, a: str, b: str) -> Judgment:
-        return self.judge_many([(prompt, a, b)])[0]
-
     def judge_many(
         self, items: Sequence[Item], ids: Sequence[tuple[str, str]] | None = None
     ) -> list[Judgment]:
@@ -340,26 +318,15 @@ class LLMJudge:
             verdict = None if not seen else seen[0] if len(set(seen)) == 1 else "tie"
             p_a = _p_first(s_ab, s_ba)
             meta: dict[str, Any] = {
-                "judge": self.name, "criterion": self.criterion, "orders": orders,
+                "criterion": self.criterion, "orders": orders,
                 "position_consistent": None if len(seen) < 2 else len(set(seen)) == 1,
             }  # fmt: skip
             if p_a is not None:
                 meta["p_a"] = p_a
             if verdict is None:
                 meta["unparsed"] = first.text[:200]
-            out.append(
-                _record(
-                    p,
-                    a,
-                    b,
-                    verdict,
-                    ids=ids[k] if ids else ("a", "b"),
-                    annotator=self.name,
-                    source="ai",
-                    rationale=_explanation(first.text),
-                    metadata=meta,
-                )
-            )
+            why = _explanation(first.text)
+            out.append(self._record((p, a, b), verdict, ids[k] if ids else None, why, meta))
         return out
 
 

@@ -138,9 +138,7 @@ class LocalGenerator(TextsFromCompletions):
     ) -> list[list[Completion]]:
         import torch
 
-        s = check_sampling(sampling)
-        if n < 1:
-            raise GeneratorError(f"n={n} must be >= 1")
+        s = check_sampling(sampling, n)
         ids = self._encode([self.render(p) for p in prompts])
         jobs = [(i, k) for i in range(len(prompts)) for k in range(n)]
         jobs.sort(key=lambda j: len(ids[j[0]]))  # similar lengths together: less padding

@@ -67,9 +67,7 @@ class OpenAIGenerator(TextsFromCompletions):
     def complete(
         self, prompts: Sequence[Any], n: int = 1, **sampling: Any
     ) -> list[list[Completion]]:
-        s = check_sampling(sampling)
-        if n < 1:
-            raise GeneratorError(f"n={n} must be >= 1")
+        s = check_sampling(sampling, n)
         return _run(self._all(list(prompts), n, s))
 
     async def _all(self, prompts: list[Any], n: int, s: dict[str, Any]) -> list[list[Completion]]:
