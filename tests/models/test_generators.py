@@ -41,9 +41,21 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_batched_greedy_equals_one_at_a_time(tiny: Path) -> None:
-    batched = LocalGenerator(tiny, batch_size=4).generate(PROMPTS, max_new_tokens=8)
+    """Batches of 4 prefilled in chunks of 8 rows... and of 2 (prefill_chunk=2), plain
+    generate, and one prompt at a time all give the same greedy text."""
+    two = LocalGenerator(tiny, batch_size=4, prefill_chunk=2)
+    assert two.generate(PROMPTS, max_new_tokens=8) == LocalGenerator(tiny, batch_size=1).generate(
+        PROMPTS, max_new_tokens=8
+    )
+    assert two.fast_prefill
+    fast = LocalGenerator(tiny, batch_size=4)
+    batched = fast.generate(PROMPTS, max_new_tokens=8)
+    assert fast.fast_prefill  # the chunked prefill into the preallocated cache was used
+    plain = LocalGenerator(tiny, batch_size=4, fast_prefill=False).generate(
+        PROMPTS, max_new_tokens=8
+    )
     single = LocalGenerator(tiny, batch_size=1).generate(PROMPTS, max_new_tokens=8)
-    assert batched == single and all(len(r) == 1 and r[0] for r in batched)
+    assert batched == single == plain and all(len(r) == 1 and r[0] for r in batched)
     # left padding: the shortest prompt, padded in the batch, continues as when alone
     assert len({len(p.split()) for p in PROMPTS}) > 1
 
