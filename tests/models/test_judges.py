@@ -161,6 +161,17 @@ def test_cli_judge_eval_and_run(tmp_path: Path) -> None:
     res = json.loads(r.stdout)
     assert res["pairs"] == 50 and res["accuracy"] is not None and res["judge"] == "rule:default"
     assert len(read_records(tmp_path / "ai.jsonl")) == 50
+    # one annotator as the judge of another's judgments, from the same file (or store)
+    alice = pairs()
+    bob = [judgment_from_dict({**r.to_dict(), "id": f"b{k}", "annotator": "bob"})
+           for k, r in enumerate(alice)]  # fmt: skip
+    write_records(alice + bob, tmp_path / "two.jsonl")
+    r = CliRunner().invoke(
+        cli, ["judge", "eval", "human:alice", str(tmp_path / "two.jsonl"), "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)
+    assert res["judge"] == "human:alice" and res["pairs"] == len(bob) and res["accuracy"] == 1.0
     r = CliRunner().invoke(cli, ["judge", "eval", "oracle:x", str(sample)])
     assert r.exit_code != 0 and "unknown judge" in str(r.exception)
 
