@@ -145,9 +145,10 @@ def judge_eval_cmd(
     records = load_judgments(paths, db, campaign)[0]
     j, recs = _judge(judge, records, criterion, max_new_tokens)
     recs = [r for r in recs if len(r.responses) == 2 and r.preference is not None][:limit]
-    res = judge_eval(j, recs, repeats=repeats)
+    ai = judge_records(j, recs)
+    res = judge_eval(j, recs, repeats=repeats, judged=ai)
     if out is not None:
-        write_records(judge_records(j, recs), out)
+        write_records(ai, out)
     if as_json:
         print_json(res)
         return
@@ -188,7 +189,6 @@ def judge_run(
     records = load_judgments(paths, db, campaign)[0]
     j, recs = _judge(judge, records, criterion)
     recs = [r for r in recs if len(r.responses) == 2][:limit]
-    n = write_records(judge_records(j, recs), out)
-    console.print(
-        f"wrote {n if isinstance(n, int) else len(recs)} judgments to {out}", highlight=False
-    )
+    ai = judge_records(j, recs)
+    write_records(ai, out)
+    console.print(f"wrote {len(ai)} judgments to {out}", highlight=False)

@@ -123,24 +123,30 @@ class RewardJudge(_Judge):
     def judge_many(
         self, items: Sequence[Item], ids: Sequence[tuple[str, str]] | None = None
     ) -> list[Judgment]:
-        from prefkit.rewards._evaluate import _completions
+        from prefkit.rewards._evaluate import PrefPair, score_pairs
 
-        prompts = [p for p, _, _ in items]
-        sa = self.reward(prompts, _completions(prompts, [a for _, a, _ in items]))
-        sb = self.reward(prompts, _completions(prompts, [b for _, _, b in items]))
+        pairs = [PrefPair(str(k), p, a, b, "tie", None, {}) for k, (p, a, b) in enumerate(items)]
+        sa, sb, feats = score_pairs(self.reward, pairs)  # a rule set's features come along
         out = []
         for k, ((p, a, b), x, y) in enumerate(zip(items, sa, sb, strict=True)):
             m = float(x) - float(y)
             verdict = "tie" if abs(m) <= self.tie_tolerance else "a" if m > 0 else "b"
-            why = self._why(p, a, b) if self.is_rules else None
+            why = self._why(feats[0][k] - feats[1][k]) if feats is not None else None
             p_a = 1 / (1 + math.exp(-max(-50.0, min(50.0, m))))
             meta = {"scores": [float(x), float(y)], "p_a": p_a}
             out.append(self._record((p, a, b), verdict, ids[k] if ids else None, why, meta))
         return out
 
-    def _why(self, prompt: Any, a: str, b: str) -> str:
-        ca, cb = self.reward.explain(prompt, a), self.reward.explain(prompt, b)
-        diffs = sorted(((ca[r] - cb[r], r) for r in ca), key=lambda t: -abs(t[0]))
+    def _why(self, diff: Any) -> str:
+        """The rules whose contributions (weight × score, normalized as the reward is) differ
+        most between A and B."""
+        rules = self.reward
+        scale = float(abs(rules.weights).sum()) if rules.normalize else 1.0
+        contrib = [
+            (float(r.weight * d / (scale or 1.0)), r.name)
+            for r, d in zip(rules.rules, diff, strict=True)
+        ]
+        diffs = sorted(contrib, key=lambda t: -abs(t[0]))
         parts = [f"{r} {d:+.3f}" for d, r in diffs[:3] if d]
         return "rule contributions, A minus B: " + (", ".join(parts) or "none differ")
 
@@ -376,11 +382,17 @@ def _prompt(r: Judgment) -> Any:
 
 
 def judge_eval(
-    judge: Any, records: Iterable[Judgment], *, repeats: int = 1, seed: int = 0
+    judge: Any,
+    records: Iterable[Judgment],
+    *,
+    repeats: int = 1,
+    seed: int = 0,
+    judged: Sequence[Judgment] | None = None,
 ) -> dict[str, Any]:
     """How far to trust a judge: agreement with the human labels (accuracy, κ), how often its
     verdict flips when the responses swap places, how often it prefers the longer response
-    (beside how often people did), and agreement with itself across ``repeats`` runs."""
+    (beside how often people did), and agreement with itself across ``repeats`` runs.
+    ``judged``: the judge's records for these pairs (``judge_records``), when already made."""
     from prefkit.analysis import AnalysisError, cohen_kappa
 
     recs = [r for r in records if len(r.responses) == 2 and r.preference is not None]
@@ -388,7 +400,9 @@ def judge_eval(
         raise PrefkitError(
             "no pairwise judgment with two responses and a preference to check against"
         )
-    ai = judge_records(judge, recs)
+    ai = list(judged) if judged is not None else judge_records(judge, recs)
+    if len(ai) != len(recs):
+        raise PrefkitError(f"{len(ai)} judged records for {len(recs)} pairs with a preference")
     human = [_label(r) for r in recs]
     said = [_label(j) for j in ai]
     decided = [h != "tie" for h in human]

@@ -136,7 +136,9 @@ class LocalGenerator(TextsFromCompletions):
 
     def _encode(self, texts: list[str]) -> list[list[int]]:
         # a chat template already holds the special tokens; plain text gets the tokenizer's
-        return [self.tokenizer(t, add_special_tokens=not self.chat)["input_ids"] for t in texts]
+        if not texts:
+            return []
+        return list(self.tokenizer(texts, add_special_tokens=not self.chat)["input_ids"])
 
     # -- generation -----------------------------------------------------------------------------
     def complete(

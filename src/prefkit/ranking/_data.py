@@ -44,10 +44,15 @@ class Comparisons:
 
     @classmethod
     def from_tuples(
-        cls, rows: Iterable[tuple[str, str, float]], clusters: dict[str, list[str]] | None = None
+        cls,
+        rows: Iterable[tuple[str, str, float]],
+        clusters: dict[str, list[str]] | None = None,
+        *,
+        also: Iterable[str] = (),
     ) -> Comparisons:
+        """``(item, item, outcome)`` rows; ``also`` adds items that no row compares."""
         rows = list(rows)
-        items = sorted({x for a, b, _ in rows for x in (a, b)})
+        items = sorted({x for a, b, _ in rows for x in (a, b)} | set(also))
         idx = {it: i for i, it in enumerate(items)}
         out = cls(
             items,
@@ -162,16 +167,10 @@ def comparisons_from_records(
             annotators.append(ann)
             if style:
                 feats.append(_style(texts[x]) - _style(texts[y]))
-    items = sorted({n for a, b, _ in rows for n in (a, b)} | {n for r, _, _ in lists for n in r})
+    clusters = {"prompt": prompts, "annotator": annotators} if rows else None
+    comp = Comparisons.from_tuples(rows, clusters, also=(n for r, _, _ in lists for n in r))
+    items = comp.items
     idx = {it: i for i, it in enumerate(items)}
-    comp = Comparisons(
-        items,
-        np.array([idx[a] for a, _, _ in rows], dtype=np.int64),
-        np.array([idx[b] for _, b, _ in rows], dtype=np.int64),
-        np.array([o for _, _, o in rows], dtype=float),
-    )
-    if rows:
-        comp.clusters = {"prompt": _codes(prompts), "annotator": _codes(annotators)}
     if style and rows:
         f = np.vstack(feats)
         sd = f.std(axis=0)

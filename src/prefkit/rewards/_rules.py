@@ -244,9 +244,10 @@ class KeywordsRule(_Base):
     def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
         if self.whole_words and not self.case_sensitive:
             padded = completion.padded  # whole-word search is a C-level substring test
-            inc = sum(1 for p in _normalized(self.include) if p in padded)
+            inc = sum(1 for p in _plain(self.include) if p and f" {p} " in padded)
             s = inc / len(self.include) if self.include else 0.0
-            return s - (1.0 if any(p in padded for p in _normalized(self.exclude)) else 0.0)
+            bad = any(p and f" {p} " in padded for p in _plain(self.exclude))
+            return s - (1.0 if bad else 0.0)
         # Otherwise one pass of one alternation over the text finds every listed phrase.
         rx = _alternation(self.include + self.exclude, self.case_sensitive, self.whole_words)
         text = completion.text if self.case_sensitive else completion.lower
@@ -279,11 +280,6 @@ class KeywordsRule(_Base):
             exc, _ = batch.phrase_counts(_plain(self.exclude))
             out -= (exc > 0).any(axis=1)
         return out
-
-
-@lru_cache(maxsize=1024)
-def _normalized(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(p for p in (normalize_phrase(x) for x in phrases) if p.strip())
 
 
 @lru_cache(maxsize=1024)

@@ -18,7 +18,6 @@ from typing import Any
 __all__ = ["TextStats", "as_text", "last_user_turn", "normalize_phrase", "phrase_count"]
 
 # Punctuation becomes a space (apostrophes stay inside words: "don't").
-_PUNCT = str.maketrans({c: " " for c in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~“”‘«»…—–'})
 _ASCII_PUNCT = b'!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'
 _PUNCT_BYTES = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 _VOWEL_BYTES = bytes(ord("a") if chr(b) in "aeiouy" else ord(" ") for b in range(256))
