@@ -96,11 +96,12 @@ def test_degenerate_cases_say_why() -> None:
 
 
 def test_squality_interval_alpha_matches_the_published_figures(shared_data) -> None:  # type: ignore[no-untyped-def]
-    from prefkit.analysis import rating_agreement, rating_units
+    from prefkit.analysis import analyze
     from prefkit.data import read_records
 
     recs = read_records(shared_data / "squality" / "all-responses.jsonl", "squality")
-    figs = rating_agreement(rating_units(recs), bootstrap=0)
-    got = {c: round(figs[c]["alpha_interval"]["value"], 3) for c in figs}
-    assert got == {"overall": 0.798, "selection": 0.781, "correctness": 0.459}
-    assert all(figs[c]["responses"] == 300 for c in figs)
+    for unit in ("item", "content"):  # SQuALITY's items have distinct texts: both agree
+        rep = analyze(recs, unit=unit, bootstrap=0)
+        got = {c.criterion: round(c.alpha_interval.value, 3) for c in rep.ratings}  # type: ignore[union-attr]
+        assert got == {"overall": 0.798, "selection": 0.781, "correctness": 0.459}
+        assert all(c.units == 300 for c in rep.ratings)

@@ -27,9 +27,11 @@ def test_analyze_a_file_to_json_and_html(tmp_path: Path) -> None:
     r = run("analyze", str(squality), "--json", "--bootstrap", "50", "--html", str(out))
     assert r.exit_code == 0, r.output
     rep = json.loads(r.output)
-    assert rep["schema"] == 1 and rep["records"] == 1200 and rep["votes"] == 900
-    assert round(rep["agreement"]["ratings"]["overall"]["alpha_interval"]["value"], 3) == 0.798
-    assert len(rep["agreement"]["ratings"]["overall"]["alpha_interval"]["ci"]) == 2
+    assert rep["schema"] == 2 and rep["records"] == 1200 and rep["comparisons"] == 900
+    overall = next(c for c in rep["ratings"] if c["criterion"] == "overall")
+    assert round(overall["alpha_interval"]["value"], 3) == 0.798
+    assert len(overall["alpha_interval"]["ci"]) == 2
+    assert rep["units"]["unit_key"] == "item"  # SQuALITY records carry passage + question
     page = out.read_text()
     assert "data:image/svg+xml;base64," in page and "<script" not in page
     r = run("analyze", str(squality), "--campaign", "x")
@@ -92,6 +94,7 @@ def test_analyze_a_campaign_uses_its_gold_and_flags(tmp_path: Path) -> None:
     )
     assert by["bob"]["gold_accuracy"] == 1.0
     assert api.json()["reliability"] == rep["reliability"]
-    pos = rep["bias"]["position"]
+    pos = rep["bias"]["position"]["overall"]
     assert pos["votes"] > 0 and 0 <= pos["p_left"] <= 1  # the workbench records shown
+    assert rep["units"]["unit_key"] == "item"  # workbench judgments carry their campaign item
     wb.store.close()

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from prefkit.analysis._agreement import AnalysisError, cohen_kappa
-from prefkit.analysis._votes import TIE, Vote
+from prefkit.analysis._results import (
+    Cycle,
+    PassPair,
+    SelfConsistency,
+    Transitivity,
+    TransitivityRow,
+)
+from prefkit.data import Comparison
+
+TIE = "tie"
 
 __all__ = ["TRANSITIVITY_RULE", "self_consistency", "transitivity"]
 
@@ -20,60 +29,60 @@ TRANSITIVITY_RULE = (
 )
 
 
-def self_consistency(votes: Sequence[Vote]) -> dict[str, Any]:
-    """Flip rate and κ between the first and the last pass over pairs an annotator judged twice.
+def self_consistency(comps: Sequence[Comparison]) -> SelfConsistency:
+    """Flip rates and κ over every pair of passes of units an annotator judged more than once.
 
-    A flip is a *reversal* (one response, then the other) or a *tie flip* (a tie one time, a
-    preference the other).
+    With k passes of one unit by one annotator, all k·(k−1)/2 pairs of passes are compared (so
+    a third pass is never ignored). A flip is a *reversal* (one response, then the other) or a
+    *tie flip* (a tie one time, a preference the other). κ is Cohen's between the earlier and
+    the later pass of each pair.
     """
-    passes: dict[tuple[str, str], list[Vote]] = defaultdict(list)
-    for v in sorted(votes, key=lambda v: v.order):
+    passes: dict[tuple[str, str], list[Comparison]] = defaultdict(list)
+    for v in sorted(comps, key=lambda v: v.order):
         passes[(v.annotator, v.unit)].append(v)
     repeated = {k: vs for k, vs in passes.items() if len(vs) >= 2}
-    per: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"repeats": 0, "reversals": 0, "tie_flips": 0}
-    )
-    first: list[int] = []
-    last: list[int] = []
-    for (annotator, _unit), vs in repeated.items():
-        a, b = vs[0], vs[-1]
-        p = per[annotator]
-        p["repeats"] += 1
-        if a.winner != b.winner:
-            if TIE in (a.winner, b.winner):
-                p["tie_flips"] += 1
-            else:
-                p["reversals"] += 1
-        first.append(a.label)
-        last.append(b.label)
     if not repeated:
-        return {"repeats": 0, "note": "no annotator judged the same pair twice", "annotators": []}
-    n = len(repeated)
+        return SelfConsistency(
+            0, 0, None, None, None, None, "no annotator judged the same unit twice", ()
+        )
+    per: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"units": 0, "pairs": 0, "reversals": 0, "tie_flips": 0}
+    )
+    earlier: list[int] = []
+    later: list[int] = []
+    for (annotator, _unit), vs in repeated.items():
+        p = per[annotator]
+        p["units"] += 1
+        for a, b in itertools.combinations(vs, 2):
+            p["pairs"] += 1
+            if a.verdict != b.verdict:
+                if "tie" in (a.verdict, b.verdict):
+                    p["tie_flips"] += 1
+                else:
+                    p["reversals"] += 1
+            earlier.append(a.label)
+            later.append(b.label)
+    n = sum(p["pairs"] for p in per.values())
     rev = sum(p["reversals"] for p in per.values())
     ties = sum(p["tie_flips"] for p in per.values())
     try:
-        kappa: float | None = cohen_kappa(first, last)
+        kappa: float | None = cohen_kappa(earlier, later)
         note = None
     except AnalysisError as exc:
         kappa, note = None, str(exc)
-    rows = [
-        {
-            "annotator": a,
-            **p,
-            "flip_rate": (p["reversals"] + p["tie_flips"]) / p["repeats"],
-            "reversal_rate": p["reversals"] / p["repeats"],
-        }
+    rows = tuple(
+        PassPair(
+            a,
+            p["units"],
+            p["pairs"],
+            p["reversals"],
+            p["tie_flips"],
+            (p["reversals"] + p["tie_flips"]) / p["pairs"],
+            p["reversals"] / p["pairs"],
+        )
         for a, p in sorted(per.items())
-    ]
-    return {
-        "repeats": n,
-        "flip_rate": (rev + ties) / n,
-        "reversal_rate": rev / n,
-        "tie_flip_rate": ties / n,
-        "kappa_between_passes": kappa,
-        "note": note,
-        "annotators": rows,
-    }
+    )
+    return SelfConsistency(len(repeated), n, (rev + ties) / n, rev / n, ties / n, kappa, note, rows)
 
 
 def _geq(rel: dict[tuple[str, str], str], a: str, b: str) -> bool:
@@ -82,7 +91,7 @@ def _geq(rel: dict[tuple[str, str], str], a: str, b: str) -> bool:
     return w in (a, TIE)
 
 
-def transitivity(votes: Sequence[Vote], *, max_cycles: int = 50) -> dict[str, Any]:
+def transitivity(comps: Sequence[Comparison], *, max_cycles: int = 50) -> Transitivity:
     """Cyclic triads per annotator and overall, Kendall's ζ, and the cycles themselves.
 
     Kendall & Babington Smith (1940), "On the method of paired comparisons": with d circular
@@ -92,12 +101,13 @@ def transitivity(votes: Sequence[Vote], *, max_cycles: int = 50) -> dict[str, An
     ``TRANSITIVITY_RULE``.
     """
     blocks: dict[tuple[str, str], dict[tuple[str, str], str]] = defaultdict(dict)
-    for v in sorted(votes, key=lambda v: v.order):
-        blocks[(v.annotator, v.prompt)][(v.first, v.second)] = v.winner  # the latest pass counts
+    for v in sorted(comps, key=lambda v: v.order):
+        # each annotator's first pass over a pair counts, as in agreement
+        blocks[(v.annotator, v.prompt_key)].setdefault(_edge(v), v.winner)
     per: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"triads": 0, "cyclic": 0, "d": 0, "d_max": 0, "blocks": 0}
     )
-    cycles: list[dict[str, Any]] = []
+    cycles: list[Cycle] = []
     for (annotator, prompt), rel in blocks.items():
         items = sorted({x for pair in rel for x in pair})
         if len(items) < 3:
@@ -117,46 +127,49 @@ def transitivity(votes: Sequence[Vote], *, max_cycles: int = 50) -> dict[str, An
                 p["cyclic"] += 1
                 d += 1
                 if len(cycles) < max_cycles:
-                    cycles.append(
-                        {"annotator": annotator, "prompt": prompt, "responses": [a, b, c]}
-                    )
+                    cycles.append(Cycle(annotator, prompt, (a, b, c)))
         if strict_complete:
             n = len(items)
             p["d"] += d
             p["d_max"] += (n**3 - n) / 24 if n % 2 else (n**3 - 4 * n) / 24
             p["blocks"] += 1
     if not per:
-        return {
-            "rule": TRANSITIVITY_RULE,
-            "triads": 0,
-            "note": "no annotator judged three responses to one prompt pairwise "
-            "(campaigns with triads do)",
-            "annotators": [],
-            "cycles": [],
-        }
-    rows = []
-    for a, p in sorted(per.items()):
-        rows.append(
-            {
-                "annotator": a,
-                "triads": p["triads"],
-                "cyclic": p["cyclic"],
-                "cyclic_rate": p["cyclic"] / p["triads"] if p["triads"] else None,
-                "kendall_zeta": 1 - p["d"] / p["d_max"] if p["d_max"] else None,
-                "complete_blocks": p["blocks"],
-            }
+        return Transitivity(
+            TRANSITIVITY_RULE,
+            0,
+            0,
+            None,
+            None,
+            "no annotator judged three responses to one prompt pairwise (campaigns with triads do)",
+            (),
+            (),
         )
+    rows = tuple(
+        TransitivityRow(
+            a,
+            p["triads"],
+            p["cyclic"],
+            p["cyclic"] / p["triads"] if p["triads"] else None,
+            1 - p["d"] / p["d_max"] if p["d_max"] else None,
+            p["blocks"],
+        )
+        for a, p in sorted(per.items())
+    )
     triads = sum(p["triads"] for p in per.values())
     cyc = sum(p["cyclic"] for p in per.values())
     d_all = sum(p["d"] for p in per.values())
     dmax_all = sum(p["d_max"] for p in per.values())
-    return {
-        "rule": TRANSITIVITY_RULE,
-        "triads": triads,
-        "cyclic": cyc,
-        "cyclic_rate": cyc / triads if triads else None,
-        "kendall_zeta": 1 - d_all / dmax_all if dmax_all else None,
-        "note": None if triads else "no fully judged triad",
-        "annotators": rows,
-        "cycles": cycles,
-    }
+    return Transitivity(
+        TRANSITIVITY_RULE,
+        triads,
+        cyc,
+        cyc / triads if triads else None,
+        1 - d_all / dmax_all if dmax_all else None,
+        None if triads else "no fully judged triad",
+        rows,
+        tuple(cycles),
+    )
+
+
+def _edge(v: Comparison) -> tuple[str, str]:
+    return (v.first, v.second) if v.first < v.second else (v.second, v.first)

@@ -1,160 +1,181 @@
-"""Agreement on pairwise preferences and on Likert ratings, from votes.
+"""Agreement on pairwise preferences, and on ratings and labels, from the shared views.
 
-Each annotator's latest vote on a pair counts (earlier passes of repeated pairs belong to
-self-consistency). Categories are "first response wins", "second wins", "tie", with the pair
-oriented by response identity, so screen sides never enter agreement.
+Each annotator's *first* judgment of a unit counts (the independent one); later passes belong
+to self-consistency and are counted in the unit summary. Preference categories are "first
+response wins", "second wins" and "tie" in the unit's orientation, so screen sides never enter.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
-from prefkit.analysis._agreement import (
-    AnalysisError,
-    cohen_kappa,
-    fleiss_kappa,
-    krippendorff_alpha,
+from prefkit.analysis._results import (
+    CriterionAgreement,
+    Leniency,
+    PreferenceAgreement,
 )
-from prefkit.analysis._votes import Vote
+from prefkit.analysis._tables import (
+    alpha_figure,
+    alpha_matrix,
+    fleiss_figure,
+    multi_rated,
+    pair_rows,
+    raw_figure,
+    reliability,
+)
+from prefkit.data import AssessmentSet, ComparisonSet
 
-__all__ = ["latest", "preference_agreement", "rating_agreement"]
+__all__ = ["criterion_agreement", "leniency", "preference_agreement", "preference_table"]
+
+PREFERENCE_CATEGORIES = (0, 1, 2)  # first, second, tie
 
 
-def latest(votes: Sequence[Vote]) -> dict[str, dict[str, Vote]]:
-    """unit -> annotator -> that annotator's last vote on the unit."""
-    out: dict[str, dict[str, Vote]] = {}
-    for v in sorted(votes, key=lambda v: v.order):
-        out.setdefault(v.unit, {})[v.annotator] = v
-    return out
-
-
-def _figure(fn: Any, *args: Any, **kw: Any) -> dict[str, Any]:
-    try:
-        value = fn(*args, **kw)
-    except AnalysisError as exc:
-        return {"value": None, "note": str(exc)}
-    if hasattr(value, "to_dict"):
-        return {**value.to_dict(), "value": value.alpha, "note": None}
-    return {"value": float(value), "note": None}
+def preference_table(comps: ComparisonSet) -> dict[str, dict[str, Hashable]]:
+    """unit -> annotator -> label of the first pass (0 first, 1 second, 2 tie)."""
+    return {u: {a: c.label for a, c in r.items()} for u, r in comps.by_unit().items()}
 
 
 def preference_agreement(
-    votes: Sequence[Vote], *, bootstrap: int = 1000, seed: int = 0
-) -> dict[str, Any]:
-    by_unit = latest(votes)
-    annotators = sorted({a for u in by_unit.values() for a in u})
-    multi = {u: r for u, r in by_unit.items() if len(r) >= 2}
-    out: dict[str, Any] = {
-        "units": len(by_unit),
-        "units_with_two_or_more": len(multi),
-        "annotators": annotators,
-    }
-    # raw agreement over all annotator pairs on the same unit
-    agree = total = 0
-    for raters in multi.values():
-        for x, y in itertools.combinations(raters.values(), 2):
-            total += 1
-            agree += int(x.winner == y.winner)
-    out["raw"] = (
-        {"value": agree / total, "pairs": total, "note": None}
-        if total
-        else {"value": None, "pairs": 0, "note": "no pair was judged by two annotators"}
+    comps: ComparisonSet, *, bootstrap: int = 1000, seed: int = 0
+) -> PreferenceAgreement:
+    """Raw agreement, Cohen's κ per annotator pair, Fleiss' κ and nominal α on preferences."""
+    table = preference_table(comps)
+    annotators = tuple(sorted({a for r in table.values() for a in r}))
+    raw, raw_pairs = raw_figure(table)
+    cohen, without, _ = pair_rows(table, annotators)
+    data = alpha_matrix(table, annotators, float)
+    alpha = (
+        alpha_figure(data, "nominal", bootstrap=bootstrap, seed=seed)
+        if multi_rated(table)
+        else alpha_figure(np.full((1, 1), np.nan), "nominal")
     )
-    pairs = []
-    for a, b in itertools.combinations(annotators, 2):
-        shared = [u for u, r in multi.items() if a in r and b in r]
-        la = [multi[u][a].label for u in shared]
-        lb = [multi[u][b].label for u in shared]
-        row: dict[str, Any] = {"a": a, "b": b, "items": len(shared)}
-        if not shared:
-            row |= {"raw": None, "kappa": None, "note": "no pair judged by both"}
-        else:
-            row["raw"] = float(np.mean(np.equal(la, lb)))
-            k = _figure(cohen_kappa, la, lb)
-            row |= {"kappa": k["value"], "note": k["note"]}
-        pairs.append(row)
-    out["cohen"] = pairs
-    sizes = {len(r) for r in multi.values()}
-    if not multi:
-        out["fleiss"] = {"value": None, "note": "no pair was judged by two annotators"}
-    elif len(sizes) != 1:
-        out["fleiss"] = {
-            "value": None,
-            "note": f"Fleiss' kappa needs the same number of raters per pair; here {min(sizes)} "
-            f"to {max(sizes)}. See Krippendorff's alpha",
-        }
-    else:
-        table = np.zeros((len(multi), 3))
-        for i, raters in enumerate(multi.values()):
-            for v in raters.values():
-                table[i, v.label] += 1
-        out["fleiss"] = _figure(fleiss_kappa, table)
-    if multi:
-        index = {a: i for i, a in enumerate(annotators)}
-        data = np.full((len(annotators), len(multi)), np.nan)
-        for j, raters in enumerate(multi.values()):
-            for a, v in raters.items():
-                data[index[a], j] = v.label
-        out["alpha_nominal"] = _figure(
-            krippendorff_alpha, data, "nominal", bootstrap=bootstrap, seed=seed
-        )
-    else:
-        out["alpha_nominal"] = {"value": None, "note": "no pair was judged by two annotators"}
-    return out
+    return PreferenceAgreement(
+        units=len(table),
+        units_with_two_or_more=len(multi_rated(table)),
+        annotators=annotators,
+        raw=raw,
+        raw_pairs=raw_pairs,
+        cohen=cohen,
+        pairs_without_overlap=without,
+        fleiss=fleiss_figure(table, PREFERENCE_CATEGORIES),
+        alpha=alpha,
+    )
 
 
-def rating_agreement(
-    units: dict[str, dict[str, dict[str, int]]], *, bootstrap: int = 1000, seed: int = 0
-) -> dict[str, Any]:
-    """Per criterion: α (interval and ordinal) and quadratic-weighted Cohen's κ per pair."""
-    out: dict[str, Any] = {}
-    for crit, by_unit in sorted(units.items()):
-        annotators = sorted({a for r in by_unit.values() for a in r})
-        index = {a: i for i, a in enumerate(annotators)}
-        keys = list(by_unit)
-        data = np.full((len(annotators), len(keys)), np.nan)
-        for j, k in enumerate(keys):
-            for a, v in by_unit[k].items():
-                data[index[a], j] = v
-        entry: dict[str, Any] = {"responses": len(keys), "annotators": annotators}
-        entry["alpha_interval"] = _figure(
-            krippendorff_alpha, data, "interval", bootstrap=bootstrap, seed=seed
+def leniency(
+    table: Mapping[str, Mapping[str, Hashable]],
+    criterion: str,
+    *,
+    threshold: float = 0.5,
+) -> tuple[Leniency, ...]:
+    """Per annotator: mean of (own rating − mean of the other raters' ratings of the unit).
+
+    An annotator is flagged when |offset| ≥ ``threshold`` (in scale points) and the 95 %
+    interval (t distribution over the annotator's units) excludes 0: a systematic offset, not
+    noise. Only units rated by two or more annotators count.
+    """
+    offsets: dict[str, list[float]] = {}
+    own: dict[str, list[float]] = {}
+    for raters in table.values():
+        if len(raters) < 2:
+            continue
+        vals = {a: float(v) for a, v in raters.items()}  # type: ignore[arg-type]
+        total = sum(vals.values())
+        for a, v in vals.items():
+            others = (total - v) / (len(vals) - 1)
+            offsets.setdefault(a, []).append(v - others)
+            own.setdefault(a, []).append(v)
+    out = []
+    for a in sorted(offsets):
+        x = np.asarray(offsets[a])
+        m = float(x.mean())
+        ci = None
+        if x.size >= 2:
+            sd = float(x.std(ddof=1))
+            h = float(stats.t.ppf(0.975, x.size - 1)) * sd / np.sqrt(x.size)
+            ci = (m - h, m + h)
+        flagged = abs(m) >= threshold and ci is not None and (ci[0] > 0 or ci[1] < 0)
+        out.append(Leniency(a, criterion, int(x.size), float(np.mean(own[a])), m, ci, flagged))
+    return tuple(out)
+
+
+def criterion_agreement(
+    assess: AssessmentSet,
+    criterion: str,
+    kind: Any,
+    *,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    threshold: float = 0.6,
+    leniency_threshold: float = 0.125,
+    max_categories: int = 10,
+) -> CriterionAgreement:
+    """Every agreement figure for one rating or label criterion (first value per unit).
+
+    ``leniency_threshold`` is a share of the rating scale's range (0.125: half a point on 1–5,
+    12.5 points on 0–100). Dawid–Skene treats values as categories; for ratings with more than
+    ``max_categories`` distinct values (a fine scale) it is left out with a note.
+    """
+    full = assess.table(criterion, kind)
+    table = {u: {a: vs[0].value for a, vs in r.items()} for u, r in full.items()}
+    annotators = tuple(sorted({a for r in table.values() for a in r}))
+    values = sorted(
+        {v for r in table.values() for v in r.values()}, key=lambda v: (str(type(v)), v)
+    )
+    index = {v: i for i, v in enumerate(values)}
+    raw, _ = raw_figure(table)
+    is_rating = kind == "rating"
+    cohen, without, conf = pair_rows(
+        table, annotators, weighted=is_rating, confusion_of=None if is_rating else values
+    )
+    any_multi = bool(multi_rated(table))
+    scales = {a.scale for r in full.values() for vs in r.values() for a in vs if a.scale}
+    lo = min((s[0] for s in scales), default=0)
+    hi = max((s[1] for s in scales), default=1)
+    if is_rating and len(values) > max_categories:
+        rel = reliability({}, values, threshold=threshold)
+        rel = type(rel)(
+            rel.threshold,
+            None,
+            f"Dawid-Skene treats each value as a category; {len(values)} distinct values (a "
+            f"fine scale) make that meaningless. Read α and leniency instead",
+            (),
         )
-        entry["alpha_ordinal"] = _figure(krippendorff_alpha, data, "ordinal")
-        pairs = []
-        for a, b in itertools.combinations(annotators, 2):
-            shared = [k for k in keys if a in by_unit[k] and b in by_unit[k]]
-            la = [by_unit[k][a] for k in shared]
-            lb = [by_unit[k][b] for k in shared]
-            if not shared:
-                pairs.append(
-                    {
-                        "a": a,
-                        "b": b,
-                        "items": 0,
-                        "kappa_linear": None,
-                        "kappa_quadratic": None,
-                        "note": "no response rated by both",
-                    }
-                )
-                continue
-            labels = sorted(set(la) | set(lb))
-            fig = _figure(cohen_kappa, la, lb, weights="quadratic", labels=labels)
-            lin = _figure(cohen_kappa, la, lb, weights="linear", labels=labels)
-            pairs.append(
-                {
-                    "a": a,
-                    "b": b,
-                    "items": len(shared),
-                    "kappa_linear": lin["value"],
-                    "kappa_quadratic": fig["value"],
-                    "note": fig["note"],
-                }
-            )
-        entry["cohen_quadratic"] = pairs
-        out[crit] = entry
-    return out
+    else:
+        rel = reliability(table, values, threshold=threshold)
+
+    def alpha(level: str, code: Any, boot: int) -> Any:
+        if not any_multi:
+            return alpha_figure(np.full((1, 1), np.nan), level)
+        return alpha_figure(alpha_matrix(table, annotators, code), level, bootstrap=boot, seed=seed)
+
+    nominal = alpha("nominal", lambda v: float(index[v]), 0 if is_rating else bootstrap)
+    ordinal = alpha("ordinal", float, 0) if is_rating else None
+    interval = alpha("interval", float, bootstrap) if is_rating else None
+    return CriterionAgreement(
+        criterion=criterion,
+        kind=kind,
+        units=len(table),
+        units_with_two_or_more=sum(1 for r in table.values() if len(r) >= 2),
+        annotators=annotators,
+        categories=tuple(values),
+        summary=assess.summary(criterion),
+        raw=raw,
+        fleiss=fleiss_figure(table, values),
+        alpha_nominal=nominal,
+        alpha_ordinal=ordinal,
+        alpha_interval=interval,
+        cohen=cohen,
+        pairs_without_overlap=without,
+        confusion=conf,
+        leniency=(
+            leniency(table, criterion, threshold=leniency_threshold * (hi - lo))
+            if is_rating
+            else ()
+        ),
+        reliability=rel,
+    )

@@ -1,19 +1,15 @@
-"""Annotator reliability: leave-one-out majority, gold accuracy, and Dawid-Skene."""
+"""The Dawid-Skene model of annotator error rates."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from prefkit.analysis._agreement import AnalysisError
-from prefkit.analysis._pairwise import latest
-from prefkit.analysis._votes import Vote
 
-__all__ = ["DawidSkene", "annotator_reliability", "dawid_skene"]
+__all__ = ["DawidSkene", "dawid_skene"]
 
 
 @dataclass(frozen=True)
@@ -71,74 +67,9 @@ def dawid_skene(
         t = new
         if delta < tol:
             return DawidSkene(annotators, units, t.mean(axis=0), conf, t, it)
-    raise AnalysisError(f"Dawid-Skene did not converge in {max_iter} iterations")
-
-
-def annotator_reliability(
-    votes: Sequence[Vote],
-    *,
-    gold: Mapping[str, str] | None = None,
-    threshold: float = 0.6,
-) -> dict[str, Any]:
-    """Per annotator: agreement with the leave-one-out majority, gold accuracy, Dawid-Skene
-    reliability; annotators below ``threshold`` on Dawid-Skene (or on gold) are flagged.
-
-    ``gold`` maps a pair (``Vote.unit``) to the winning response key or "tie".
-    """
-    by_unit = latest(votes)
-    rows: dict[str, dict[str, Any]] = {}
-    for raters in by_unit.values():
-        for a, v in raters.items():
-            r = rows.setdefault(
-                a, {"votes": 0, "loo_n": 0, "loo_agree": 0, "gold_n": 0, "gold_ok": 0}
-            )
-            r["votes"] += 1
-            others = Counter(o.winner for b, o in raters.items() if b != a)
-            if others:
-                (top, n_top), *rest = others.most_common()
-                if not rest or rest[0][1] < n_top:  # a clear majority of the others
-                    r["loo_n"] += 1
-                    r["loo_agree"] += int(v.winner == top)
-            if gold is not None and v.unit in gold:
-                r["gold_n"] += 1
-                r["gold_ok"] += int(v.winner == gold[v.unit])
-    ds_note = None
-    ds_rel: dict[str, float] = {}
-    iterations = None
-    triples = [
-        (u, a, v.label)
-        for u, raters in by_unit.items()
-        for a, v in raters.items()
-        if len(raters) >= 2
-    ]
-    try:
-        model = dawid_skene(triples)
-        ds_rel = dict(zip(model.annotators, map(float, model.reliability), strict=True))
-        iterations = model.iterations
-    except AnalysisError as exc:
-        ds_note = (
-            str(exc) if triples else "Dawid-Skene needs pairs judged by two or more annotators"
-        )
-    out = []
-    for a, r in sorted(rows.items()):
-        loo = r["loo_agree"] / r["loo_n"] if r["loo_n"] else None
-        gacc = r["gold_ok"] / r["gold_n"] if r["gold_n"] else None
-        ds = ds_rel.get(a)
-        flagged = (ds is not None and ds < threshold) or (gacc is not None and gacc < threshold)
-        out.append(
-            {
-                "annotator": a,
-                "votes": r["votes"],
-                "loo_majority_agreement": loo,
-                "loo_items": r["loo_n"],
-                "gold_accuracy": gacc,
-                "gold_items": r["gold_n"],
-                "dawid_skene_reliability": ds,
-                "flagged": bool(flagged),
-            }
-        )
-    return {
-        "threshold": threshold,
-        "dawid_skene": {"iterations": iterations, "note": ds_note},
-        "annotators": out,
-    }
+    raise AnalysisError(
+        f"Dawid-Skene did not converge in {max_iter} iterations (the class probabilities still "
+        f"moved by {delta:.2g} in the last one, tolerance {tol:g}). This happens when few units "
+        "are shared or the categories are rare: try max_iter=1000, merge rare categories, or "
+        "leave out annotators with only a few judgments"
+    )

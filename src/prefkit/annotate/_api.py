@@ -305,12 +305,12 @@ def analysis(
     campaign: CampaignName,
     request: Request,
     _admin: Admin,
-    bootstrap: Annotated[int, Query(ge=0, le=5000)] = 500,
+    bootstrap: Annotated[int, Query(ge=0, le=5000)] = 1000,
 ) -> dict[str, Any]:
     """Every trust figure of ``prefkit analyze`` for the campaign (the same JSON schema)."""
     st = state(request)
     st.campaign(campaign)
-    return campaign_analysis(st.store, campaign, bootstrap=bootstrap)
+    return campaign_analysis(st.store, campaign, bootstrap=bootstrap).to_dict()
 
 
 @router.get("/admin/campaigns/{campaign}/leaderboard", tags=["admin"])
@@ -340,14 +340,16 @@ def campaign_leaderboard(
     return {"source": store.safe_url, "campaign": campaign, "by": "model", **model.to_dict()}
 
 
-def campaign_analysis(store: Any, campaign: str, *, bootstrap: int = 500) -> dict[str, Any]:
+def campaign_analysis(store: Any, campaign: str, *, bootstrap: int = 1000) -> Any:
+    """The campaign's :class:`prefkit.analysis.AnalysisReport` (gold units from the campaign)."""
     from prefkit.analysis import analyze, gold_from_records
     from prefkit.annotate._campaigns import gold_records
 
     records = store.records(campaign=campaign)
     gold = gold_from_records(gold_records(store, campaign))
-    rep = analyze(records, gold=gold or None, bootstrap=bootstrap)
-    return {"schema": rep["schema"], "source": store.safe_url, "campaign": campaign, **rep}
+    return analyze(
+        records, gold=gold or None, bootstrap=bootstrap, source=store.safe_url, campaign=campaign
+    )
 
 
 @router.get(

@@ -290,7 +290,7 @@ def admin_analysis(request: Request, campaign: CampaignName, who: Who) -> HTMLRe
     require_admin(user)
     st = state(request)
     camp = st.campaign(campaign)
-    rep = campaign_analysis(st.store, campaign, bootstrap=500)
+    rep = campaign_analysis(st.store, campaign)
     body = report_html(rep, title=f"Analysis of {camp.config.title or campaign}", standalone=False)
     return render(
         request, "analysis.html", **templates_context(request, user, sess, camp=camp, body=body)

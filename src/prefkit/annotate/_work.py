@@ -435,6 +435,8 @@ def _record(
     return judgment_from_dict(
         {
             "id": f"{camp.name}-a{row.id}",
+            # the annotation unit: every annotator's judgment of this pair, repeats included
+            "item": f"{camp.name}:{item.id}",
             "prompt": item.prompt,
             "responses": [
                 {"id": item.a_id, "text": item.a_text, "model": item.a_model},

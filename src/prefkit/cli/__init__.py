@@ -7,7 +7,7 @@ import sys
 import typer
 
 from prefkit.cli import _analyze, _annotate, _data, _models, _rank, _rm, _rules
-from prefkit.cli._common import console_err
+from prefkit.cli._common import console_err, styled
 from prefkit.errors import PrefkitError
 
 __all__ = ["app", "main"]
@@ -33,7 +33,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except PrefkitError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        console_err.print(styled(("error:", "bold red"), " ", str(exc)))
         sys.exit(1)
     except typer.Abort:
         sys.exit(130)

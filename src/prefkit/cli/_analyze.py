@@ -1,40 +1,8 @@
 """``prefkit analyze``: how far to trust the labels.
 
-``--json`` prints one object (``schema`` 1)::
-
-    {"schema": 1, "source": str, "campaign": str|null, "records": int, "votes": int,
-     "annotators": [str],
-     "agreement": {
-        "preference": {"units": int, "units_with_two_or_more": int, "annotators": [str],
-                       "raw": {"value": float|null, "pairs": int, "note": str|null},
-                       "cohen": [{"a", "b", "items", "raw", "kappa", "note"}],
-                       "fleiss": {"value", "note"},
-                       "alpha_nominal": {"value", "alpha", "level", "units", "values", "ci",
-                                         "confidence", "bootstrap", "note"}},
-        "ratings": {criterion: {"responses", "annotators", "alpha_interval": {...},
-                                "alpha_ordinal": {...},
-                                "cohen_quadratic": [{"a", "b", "items", "kappa_quadratic",
-                                                     "note"}]}}},
-     "self_consistency": {"repeats", "flip_rate", "reversal_rate", "tie_flip_rate",
-                          "kappa_between_passes", "note",
-                          "annotators": [{"annotator", "repeats", "reversals", "tie_flips",
-                                          "flip_rate", "reversal_rate"}]},
-     "transitivity": {"rule", "triads", "cyclic", "cyclic_rate", "kendall_zeta", "note",
-                      "annotators": [{"annotator", "triads", "cyclic", "cyclic_rate",
-                                      "kendall_zeta", "complete_blocks"}],
-                      "cycles": [{"annotator", "prompt", "responses": [key, key, key]}]},
-     "bias": {"position": {"votes", "left_wins", "p_left", "ci", "p_value", "test", "note",
-                           "annotators": [...]},
-              "length": {"votes", "longer_wins", "sd_chars", "log_odds_per_sd", "ci",
-                         "odds_ratio_per_sd", "p_value", "note"},
-              "ratings_vs_preference": {"note", "criteria": {criterion: {"agree", "equal",
-                                         "contradict", "votes", "agreement"}}}},
-     "reliability": {"threshold", "dawid_skene": {"iterations", "note"},
-                     "annotators": [{"annotator", "votes", "loo_majority_agreement",
-                                     "loo_items", "gold_accuracy", "gold_items",
-                                     "dawid_skene_reliability", "flagged"}]}}
-
-A figure that is undefined for the data is null with a ``note`` that says why.
+``--json`` prints :class:`prefkit.analysis.AnalysisReport` ``.to_dict()``; its JSON Schema is
+``prefkit.analysis.report_schema()`` (docs/schemas/analysis.json). A figure that is undefined
+for the data is null with a ``note`` that says why.
 """
 
 from __future__ import annotations
@@ -44,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
+from prefkit.cli._common import (
+    DbOption,
+    JsonOption,
+    console,
+    load_judgments,
+    print_json,
+    styled,
+)
 from prefkit.errors import PrefkitError
 
 __all__ = ["register"]
@@ -66,6 +41,14 @@ def analyze(
         Path | None,
         typer.Option("--gold", help="Records whose preference is the right answer (any format)."),
     ] = None,
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit",
+            help="What counts as one task: auto (item when every record has one, else "
+            "content), item, or content (same prompt and response texts).",
+        ),
+    ] = "auto",
     threshold: Annotated[
         float, typer.Option("--threshold", help="Flag annotators below this reliability.")
     ] = 0.6,
@@ -94,37 +77,62 @@ def analyze(
         )
     if gold is not None:
         gold_map.update(gold_from_records(read_records(gold)))
-    rep = run(records, gold=gold_map or None, threshold=threshold, bootstrap=bootstrap, seed=seed)
-    rep = {"schema": rep["schema"], "source": source, "campaign": campaign, **rep}
+    rep = run(
+        records,
+        unit=unit,  # type: ignore[arg-type]
+        gold=gold_map or None,
+        threshold=threshold,
+        bootstrap=bootstrap,
+        seed=seed,
+        source=source,
+        campaign=campaign,
+    )
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(
             report_html(rep, title=f"prefkit analysis: {campaign or source}"), "utf-8"
         )
     if as_json:
-        print_json(rep)
+        print_json(rep.to_dict())
         return
-    pref = rep["agreement"]["preference"]
+    pref = rep.preferences
+    u = rep.units
     console.print(
-        f"{rep['records']} records, {rep['votes']} pairwise votes, "
-        f"{len(rep['annotators'])} annotators",
-        highlight=False,
+        f"{rep.records} records, {rep.comparisons} pairwise comparisons, {rep.assessments} "
+        f"ratings and labels, {len(rep.annotators)} annotators"
     )
-    for name, fig in (
-        ("raw agreement", pref["raw"]),
-        ("Fleiss' kappa", pref["fleiss"]),
-        ("Krippendorff's alpha", pref["alpha_nominal"]),
-    ):
-        value = "–" if fig["value"] is None else f"{fig['value']:.3f}"
+    console.print(
+        f"unit: {u.unit_key} ({u.units} units, {u.shared_units} judged more than once, "
+        f"{u.repeats} repeats set aside from agreement)"
+    )
+    if u.note:
+        console.print(f"  {u.note}")
+    if rep.comparisons:
+        for name, value, note in (
+            ("raw agreement", pref.raw.value, pref.raw.note),
+            ("Fleiss' kappa", pref.fleiss.value, pref.fleiss.note),
+            ("Krippendorff's alpha", pref.alpha.value, pref.alpha.note),
+        ):
+            shown = "–" if value is None else f"{value:.3f}"
+            console.print(f"  preferences, {name}: {shown}" + (f"  ({note})" if note else ""))
+    for c in rep.ratings:
+        a = c.alpha_interval
+        shown = "–" if a is None or a.value is None else f"{a.value:.3f}"
         console.print(
-            f"  {name}: {value}" + (f"  ({fig['note']})" if fig.get("note") else ""),
-            highlight=False,
+            f"  rating {c.criterion}: interval alpha {shown}, Fleiss {_f(c.fleiss.value)}"
         )
-    for crit, e in rep["agreement"]["ratings"].items():
-        a = e["alpha_interval"]
-        value = "–" if a["value"] is None else f"{a['value']:.3f}"
-        console.print(f"  {crit}: interval alpha {value}", highlight=False)
-    flagged = [r["annotator"] for r in rep["reliability"]["annotators"] if r["flagged"]]
-    console.print(f"  flagged annotators: {', '.join(flagged) or 'none'}", highlight=False)
+    for c in rep.labels:
+        console.print(
+            f"  label {c.criterion}: nominal alpha {_f(c.alpha_nominal.value)}, "
+            f"Fleiss {_f(c.fleiss.value)}"
+        )
+    flagged = [r.annotator for r in rep.reliability.annotators if r.flagged]
+    console.print(f"  flagged annotators (preferences): {', '.join(flagged) or 'none'}")
+    for w in rep.warnings:
+        console.print(styled(("warning:", "yellow"), " ", w.message))
     if html_out is not None:
-        console.print(f"report: {html_out}", highlight=False)
+        console.print(f"report: {html_out}")
+
+
+def _f(v: float | None) -> str:
+    return "–" if v is None else f"{v:.3f}"

@@ -21,10 +21,21 @@ __all__ = [
     "console_err",
     "load_judgments",
     "print_json",
+    "styled",
 ]
 
-console = Console()
-console_err = Console(stderr=True)
+# Data never restyles output: names, values and paths may contain "[...]", so Rich markup and
+# highlighting are off; styled words are passed as ``rich.text.Text`` pieces instead.
+console = Console(markup=False, highlight=False)
+console_err = Console(stderr=True, markup=False, highlight=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Any:
+    """A line from plain strings and (text, style) pieces, never parsed as markup."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
+
 
 DbOption = Annotated[
     str | None,

@@ -29,7 +29,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from prefkit.cli._common import DbOption, JsonOption, console, console_err, print_json
+from prefkit.cli._common import (
+    DbOption,
+    JsonOption,
+    console,
+    console_err,
+    print_json,
+    styled,
+)
 from prefkit.data import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -241,9 +248,11 @@ def stats(
         print_json(s)
         return
     console.print(
-        f"[bold]{s['judgments']}[/] judgments over {s['prompts']} prompts and "
-        f"{s['responses']} distinct responses in {s['database']}",
-        highlight=False,
+        styled(
+            (str(s["judgments"]), "bold"),
+            f" judgments over {s['prompts']} prompts and {s['responses']} distinct responses "
+            f"in {s['database']}",
+        )
     )
     console.print(f"ties: {s['ties']}   degenerate pairs (identical responses): {s['degenerate']}")
     for key in ("by_kind", "by_source", "by_annotator", "by_campaign", "by_criterion"):

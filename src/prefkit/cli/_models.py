@@ -13,7 +13,14 @@ from typing import Annotated, Any
 
 import typer
 
-from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
+from prefkit.cli._common import (
+    DbOption,
+    JsonOption,
+    console,
+    load_judgments,
+    print_json,
+    styled,
+)
 from prefkit.errors import PrefkitError
 
 __all__ = ["register"]
@@ -89,7 +96,7 @@ def generate(
         print_json([{"prompt": p, "completions": c} for p, c in zip(prompts, out, strict=True)])
         return
     for p, row in zip(prompts, out, strict=True):
-        console.print(f"[bold]{p}[/]", highlight=False)
+        console.print(styled((str(p), "bold")))
         for c in row:
             console.print(c, highlight=False, markup=False)
 

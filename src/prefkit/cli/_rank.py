@@ -19,7 +19,14 @@ from typing import Annotated
 
 import typer
 
-from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
+from prefkit.cli._common import (
+    DbOption,
+    JsonOption,
+    console,
+    load_judgments,
+    print_json,
+    styled,
+)
 from prefkit.errors import PrefkitError
 
 __all__ = ["register"]
@@ -113,6 +120,6 @@ def rank(
         )
     console.print(table)
     for w in out["warnings"]:
-        console.print(f"[yellow]note:[/] {w}", highlight=False)
+        console.print(styled(("note:", "yellow"), " ", str(w)))
     if html_out is not None:
         console.print(f"leaderboard: {html_out}", highlight=False)

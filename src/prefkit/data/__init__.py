@@ -2,6 +2,18 @@
 
 from prefkit.data import _schema as schema
 from prefkit.data._bulk import import_sources
+from prefkit.data._comparisons import (
+    UNKNOWN_ANNOTATOR,
+    Assessment,
+    AssessmentSet,
+    Comparison,
+    ComparisonSet,
+    UnitSummary,
+    assessments,
+    comparisons,
+    prompt_key,
+    response_key,
+)
 from prefkit.data._io import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -13,7 +25,14 @@ from prefkit.data._io import (
     records_to_dataset,
     write_records,
 )
-from prefkit.data._records import Judgment, Message, Response, Timings, judgment_from_dict
+from prefkit.data._records import (
+    Judgment,
+    Message,
+    Response,
+    Timings,
+    judgment_from_dict,
+    render_prompt,
+)
 from prefkit.data._samples import sample_paths
 from prefkit.data._store import AddResult, Store, default_url, open_store
 from prefkit.data._trl import ConversionReport, to_trl_pairs, to_trl_unpaired
@@ -21,7 +40,12 @@ from prefkit.data._trl import ConversionReport, to_trl_pairs, to_trl_unpaired
 __all__ = [
     "EXPORT_FORMATS",
     "IMPORT_FORMATS",
+    "UNKNOWN_ANNOTATOR",
     "AddResult",
+    "Assessment",
+    "AssessmentSet",
+    "Comparison",
+    "ComparisonSet",
     "ConversionReport",
     "Judgment",
     "Message",
@@ -29,15 +53,21 @@ __all__ = [
     "Response",
     "Store",
     "Timings",
+    "UnitSummary",
+    "assessments",
+    "comparisons",
     "default_url",
     "detect_format",
     "import_sources",
     "judgment_from_dict",
     "load_records",
     "open_store",
+    "prompt_key",
     "read_records",
     "records_from_dataset",
     "records_to_dataset",
+    "render_prompt",
+    "response_key",
     "sample_paths",
     "schema",
     "to_trl_pairs",

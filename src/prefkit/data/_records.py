@@ -1,10 +1,11 @@
 """The canonical judgment record (prefkit JSONL, version 1), as typed, validated models.
 
 The format is documented once, in DESIGN.md: one JSON object per line with ``prompt`` and
-``responses`` required and ``id``, ``preference``, ``ranking``, ``strength``, ``ratings``,
-``rationale``, ``annotator``, ``shown``, ``source`` and ``metadata`` optional. prefkit adds one
-optional field, ``timings`` (``started_at``, ``submitted_at`` as ISO 8601 strings and
-``duration_ms``), written by the workbench; files without it are plain v1 records.
+``responses`` required and ``id``, ``item``, ``preference``, ``ranking``, ``strength``,
+``ratings``, ``labels``, ``rationale``, ``annotator``, ``shown``, ``source`` and ``metadata``
+optional. ``item`` (the annotation unit), ``labels`` (nominal categories per response) and
+``timings`` (written by the workbench) are written only when set, so a record without them is
+byte-for-byte the v1 record it was, with the same content hash.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "Response",
     "Timings",
     "judgment_from_dict",
+    "render_prompt",
 ]
 
 SOURCES = ("human", "ai", "rule", "model")
@@ -50,12 +52,14 @@ TIE = "tie"
 # Field order of the canonical record, as in DESIGN.md; ``timings`` is written only when set.
 RECORD_FIELDS = (
     "id",
+    "item",
     "prompt",
     "responses",
     "preference",
     "ranking",
     "strength",
     "ratings",
+    "labels",
     "rationale",
     "annotator",
     "shown",
@@ -111,12 +115,14 @@ class Judgment(BaseModel):
 
     model_config = _STRICT
     id: StrictStr | None = Field(default=None, min_length=1, max_length=200)
+    item: StrictStr | None = Field(default=None, min_length=1, max_length=200)
     prompt: StrictStr | list[Message]
     responses: list[Response] = Field(min_length=1)
     preference: StrictStr | None = None
     ranking: list[StrictStr] | None = None
     strength: StrictInt | StrictFloat | None = None
     ratings: dict[StrictStr, dict[StrictStr, StrictInt]] | None = None
+    labels: dict[StrictStr, dict[StrictStr, StrictStr]] | None = None
     rationale: StrictStr | None = None
     annotator: StrictStr | None = Field(default=None, max_length=200)
     shown: list[StrictStr] | None = None
@@ -178,7 +184,49 @@ class Judgment(BaseModel):
                             f"rating {value} is outside the scale {lo}..{hi}; set "
                             "metadata.rating_scale to [low, high] for another scale",
                         )
+        if self.labels:
+            allowed = self.label_set
+            for criterion, by_id in self.labels.items():
+                if not criterion or len(criterion) > 200:
+                    raise _field_error("labels", "criterion names must be 1 to 200 characters")
+                for rid, value in by_id.items():
+                    where = f"labels.{criterion}.{rid}"
+                    if rid not in known:
+                        raise _field_error(
+                            where, f"{rid!r} is not a response id; expected one of {ids}"
+                        )
+                    if not value or len(value) > 200:
+                        raise _field_error(where, "a label must be 1 to 200 characters")
+                    choices = allowed.get(criterion) if allowed is not None else None
+                    if choices is not None and value not in choices:
+                        raise _field_error(
+                            where,
+                            f"label {value!r} is not in the label set of {criterion!r}; "
+                            f"expected one of {list(choices)} (metadata.label_set)",
+                        )
         return self
+
+    @property
+    def label_set(self) -> dict[str, tuple[str, ...]] | None:
+        """The allowed categories per label criterion, from ``metadata.label_set``.
+
+        ``metadata.label_set`` is either a list of categories (for every criterion) or a mapping
+        ``{criterion: [categories]}``; criteria it does not name are unrestricted.
+        """
+        raw = self.metadata.get("label_set")
+        if raw is None:
+            return None
+        if isinstance(raw, list) and all(isinstance(v, str) for v in raw) and raw:
+            return {c: tuple(raw) for c in (self.labels or {})}
+        if isinstance(raw, dict) and all(
+            isinstance(v, list) and v and all(isinstance(x, str) for x in v) for v in raw.values()
+        ):
+            return {str(k): tuple(v) for k, v in raw.items()}
+        raise _field_error(
+            "metadata.label_set",
+            f"{raw!r} is not a label set; expected a list of categories or "
+            "{criterion: [categories]}",
+        )
 
     @property
     def rating_scale(self) -> tuple[int, int]:
@@ -212,6 +260,23 @@ class Judgment(BaseModel):
     def is_tie(self) -> bool:
         return self.preference == TIE
 
+    def prompt_messages(self) -> list[dict[str, str]]:
+        """The prompt as chat messages (a text prompt is one user message)."""
+        if isinstance(self.prompt, str):
+            return [{"role": "user", "content": self.prompt}]
+        return [{"role": m.role, "content": m.content} for m in self.prompt]
+
+    def prompt_value(self) -> str | list[dict[str, str]]:
+        """The prompt as plain JSON data: the string, or the list of message dicts."""
+        if isinstance(self.prompt, str):
+            return self.prompt
+        return [{"role": m.role, "content": m.content} for m in self.prompt]
+
+    def prompt_text(self) -> str:
+        """The prompt as one readable text: a text prompt as it is, a chat as ``Role: content``
+        turns separated by blank lines (the form judges and reports show)."""
+        return render_prompt(self.prompt)
+
     def response(self, rid: str) -> Response:
         for r in self.responses:
             if r.id == rid:
@@ -225,8 +290,10 @@ class Judgment(BaseModel):
             if isinstance(self.prompt, str)
             else [{"role": m.role, "content": m.content} for m in self.prompt]
         )
-        out: dict[str, Any] = {
-            "id": self.id,
+        out: dict[str, Any] = {"id": self.id}
+        if self.item is not None:
+            out["item"] = self.item
+        out |= {
             "prompt": prompt,
             "responses": [{"id": r.id, "text": r.text, "model": r.model} for r in self.responses],
             "preference": self.preference,
@@ -235,6 +302,10 @@ class Judgment(BaseModel):
             "ratings": (
                 {c: dict(v) for c, v in self.ratings.items()} if self.ratings is not None else None
             ),
+        }
+        if self.labels is not None:
+            out["labels"] = {c: dict(v) for c, v in self.labels.items()}
+        out |= {
             "rationale": self.rationale,
             "annotator": self.annotator,
             "shown": list(self.shown) if self.shown is not None else None,
@@ -256,6 +327,18 @@ class Judgment(BaseModel):
 
     def with_id(self, new_id: str) -> Judgment:
         return self.model_copy(update={"id": new_id})
+
+
+def render_prompt(prompt: Any) -> str:
+    """A prompt (a string, ``Message`` objects or message dicts) as one readable text."""
+    if isinstance(prompt, str):
+        return prompt
+    parts = []
+    for m in prompt:
+        role = m.role if isinstance(m, Message) else str(m.get("role", "user"))
+        content = m.content if isinstance(m, Message) else str(m.get("content", ""))
+        parts.append(f"{role.capitalize()}: {content}")
+    return "\n\n".join(parts)
 
 
 def _field_error(field: str, reason: str) -> ValueError:

@@ -103,6 +103,9 @@ judgments = sa.Table(
     sa.Column("degenerate", sa.Boolean, nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
+    # 0003: the annotation unit (records sharing it judged the same task) and nominal labels
+    sa.Column("item", sa.String(200), nullable=True, index=True),
+    sa.Column("labels", _JSON, nullable=True),  # {criterion: {local response id: category}}
 )
 
 judgment_responses = sa.Table(

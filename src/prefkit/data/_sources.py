@@ -135,6 +135,7 @@ def judgments_from_squality(row: Any, mode: str = "pairwise") -> list[Judgment]:
                 workers.setdefault(str(review["worker_id"]), {})[s] = review
         for wid, by_sys in sorted(workers.items()):
             base: dict[str, Any] = {
+                "item": f"squality-{pid}-q{int(qkey) + 1}",  # the passage and question
                 "source": "human",
                 "annotator": f"squality-{wid}",
                 "metadata": {
@@ -214,9 +215,11 @@ def judgments_from_oasst(row: Any) -> list[Judgment]:
     out = []
     for g in groups:
         ranked = g["ranked"]
+        parent = g["parent"].get("message_id")
         out.append(
             judgment_from_dict(
                 {
+                    **({"item": f"oasst-{parent}"} if parent else {}),  # the parent message
                     "prompt": g["prompt"],
                     "responses": [
                         {"id": r["message_id"], "text": r["text"], "model": r.get("model_name")}

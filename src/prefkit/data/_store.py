@@ -174,7 +174,10 @@ _JUDGMENT_COLS = (
     "has_timings",
     "degenerate",
     "content_hash",
+    "item",
+    "labels",
 )
+_CONTENT_HASH = _JUDGMENT_COLS.index("content_hash")
 _JR_COLS = ("judgment_id", "position", "local_id", "response_hash", "model", "rank")
 _RATING_COLS = ("judgment_id", "criterion", "local_id", "value", "position")
 
@@ -280,6 +283,8 @@ class _Planner:
                     tm is not None,
                     rec.degenerate,
                     rec.content_hash(),
+                    rec.item,
+                    as_json(rec.labels),
                 )
             )
         return b
@@ -504,7 +509,9 @@ class Store:
                 existing = self._existing(conn, ids)
                 if existing:
                     conflicts = [
-                        r[0] for r in b.judgments if r[0] in existing and existing[r[0]] != r[-1]
+                        r[0]
+                        for r in b.judgments
+                        if r[0] in existing and existing[r[0]] != r[_CONTENT_HASH]
                     ]
                     if conflicts:
                         raise StoreError(
@@ -556,7 +563,7 @@ class Store:
         mark = "?" if self.dialect == "sqlite" else "%s"
         cols = (
             "pk, id, prompt_hash, preference, strength, rationale, annotator, shown, source, "
-            "meta, started_at, submitted_at, duration_ms, has_timings"
+            "meta, started_at, submitted_at, duration_ms, has_timings, item, labels"
         )
         where = f" AND campaign = {mark}" if campaign is not None else ""
         sql = (
@@ -635,17 +642,25 @@ class Store:
             submitted,
             duration,
             has_timings,
+            item,
+            labels,
         ) in rows:
             rlist = resp[jid]
             ranked = sorted((x for x in rlist if x[2] is not None), key=lambda x: x[2])
-            d: dict[str, Any] = {
-                "id": jid,
+            d: dict[str, Any] = {"id": jid}
+            if item is not None:
+                d["item"] = item
+            d |= {
                 "prompt": prompts[phash],
                 "responses": [{"id": x[0], "text": x[3], "model": x[1]} for x in rlist],
                 "preference": pref,
                 "ranking": [x[0] for x in ranked] if ranked else None,
                 "strength": _num(strength),
                 "ratings": rats.get(jid),
+            }
+            if labels is not None:
+                d["labels"] = decode(labels)
+            d |= {
                 "rationale": rationale,
                 "annotator": annotator,
                 "shown": decode(shown),

@@ -1,8 +1,9 @@
 """The canonical record as a flat table (CSV, Parquet, Hugging Face ``datasets``).
 
-Scalar fields are columns of their own; nested fields (``responses``, ``ranking``, ``ratings``,
-``shown``, ``metadata``, ``timings``) are JSON text. A chat prompt goes to ``prompt_chat`` (JSON)
-and leaves ``prompt`` empty, so a text prompt that merely looks like JSON stays text.
+Scalar fields (``item`` among them) are columns of their own; nested fields (``responses``,
+``ranking``, ``ratings``, ``labels``, ``shown``, ``metadata``, ``timings``) are JSON text. A chat
+prompt goes to ``prompt_chat`` (JSON) and leaves ``prompt`` empty, so a text prompt that
+merely looks like JSON stays text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = ["TABLE_COLUMNS", "is_table_row", "judgment_to_row", "row_to_record_di
 
 TABLE_COLUMNS = (
     "id",
+    "item",
     "prompt",
     "prompt_chat",
     "responses",
@@ -24,6 +26,7 @@ TABLE_COLUMNS = (
     "ranking",
     "strength",
     "ratings",
+    "labels",
     "rationale",
     "annotator",
     "shown",
@@ -31,7 +34,16 @@ TABLE_COLUMNS = (
     "metadata",
     "timings",
 )
-_JSON_COLUMNS = ("prompt_chat", "responses", "ranking", "ratings", "shown", "metadata", "timings")
+_JSON_COLUMNS = (
+    "prompt_chat",
+    "responses",
+    "ranking",
+    "ratings",
+    "labels",
+    "shown",
+    "metadata",
+    "timings",
+)
 
 
 def _dumps(value: Any) -> str | None:
@@ -44,6 +56,7 @@ def judgment_to_row(rec: Judgment) -> dict[str, Any]:
     chat = not isinstance(rec.prompt, str)
     row = {
         "id": d["id"],
+        "item": d.get("item"),
         "prompt": None if chat else d["prompt"],
         "prompt_chat": _dumps(d["prompt"]) if chat else None,
         "responses": _dumps(d["responses"]),
@@ -51,6 +64,7 @@ def judgment_to_row(rec: Judgment) -> dict[str, Any]:
         "ranking": _dumps(d["ranking"]),
         "strength": None if d["strength"] is None else float(d["strength"]),
         "ratings": _dumps(d["ratings"]),
+        "labels": _dumps(d.get("labels")),
         "rationale": d["rationale"],
         "annotator": d["annotator"],
         "shown": _dumps(d["shown"]),

@@ -7,14 +7,20 @@ import html
 import io
 from typing import Any
 
-__all__ = ["STYLE", "html_page", "svg_image"]
+__all__ = ["STYLE", "html_page", "plain", "svg_image"]
 
 STYLE = (
     "body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2rem auto;color:#1d2330}"
     "table{border-collapse:collapse;margin:.5rem 0}"
     "td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left}"
-    ".note{color:#8a5a00}img{max-width:100%}"
+    ".note{color:#8a5a00}img{max-width:100%}.warnings li{color:#8a1c1c}"
 )
+
+
+def plain(text: Any) -> str:
+    """A label drawn from data, as plain text for matplotlib (which reads ``$…$`` as math and
+    would fail or restyle on names like ``$\\badmath$``)."""
+    return str(text).replace("$", r"\$")
 
 
 def html_page(title: str, body: str) -> str:

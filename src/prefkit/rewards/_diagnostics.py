@@ -69,7 +69,8 @@ def diagnose_reward(
 ) -> dict[str, Any]:
     """``evaluate_reward`` plus calibration, the agreement ceiling, length correlation,
     best-of-k accuracy and the most confidently wrong pairs."""
-    from prefkit.analysis import preference_agreement, votes_from_records
+    from prefkit.analysis import preference_agreement
+    from prefkit.data import comparisons
 
     recs = list(records)
     pairs = _as_pairs(recs)
@@ -89,11 +90,11 @@ def diagnose_reward(
         if scores.std() > 0 and lengths.std() > 0
         else None
     )
-    agree = preference_agreement(votes_from_records(recs), bootstrap=0)
+    agree = preference_agreement(comparisons(recs), bootstrap=0)
     out["agreement_ceiling"] = {
-        "raw": agree["raw"]["value"],
-        "pairs": agree["raw"].get("pairs", 0),
-        "note": agree["raw"]["note"] or "human-human raw agreement on pairs judged more than once",
+        "raw": agree.raw.value,
+        "pairs": agree.raw_pairs,
+        "note": agree.raw.note or "human-human raw agreement on units judged more than once",
     }
     out["best_of_k"] = _best_of_k(reward, recs)
     if cols and getattr(reward, "conditional", False):
