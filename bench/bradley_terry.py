@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from prefkit.ranking import BradleyTerry, Comparisons, aggregate, fit_pairs, loglik_pairs
+from prefkit.ranking import BradleyTerry, Outcomes, aggregate, fit_pairs, loglik_pairs
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -69,7 +69,7 @@ def arena_fit(
     return res["x"]
 
 
-def arena_bootstrap(comp: Comparisons, rounds: int, seed: int = 0) -> np.ndarray:
+def arena_bootstrap(comp: Outcomes, rounds: int, seed: int = 0) -> np.ndarray:
     rows = np.stack([comp.a, comp.b, (comp.outcome * 2).astype(np.int64)], axis=1)
     uniq, counts = np.unique(rows, axis=0, return_counts=True)
     matchups, outcomes = uniq[:, :2], uniq[:, 2] / 2.0
@@ -97,7 +97,7 @@ def main() -> None:
     a = rng.integers(0, n, m)
     b = (a + rng.integers(1, n, m)) % n
     o = (rng.random(m) < expit(true[a] - true[b])).astype(float)
-    comp = Comparisons([f"model-{i:03d}" for i in range(n)], a, b, o)
+    comp = Outcomes([f"model-{i:03d}" for i in range(n)], a, b, o)
     comp.clusters["prompt"] = np.arange(m) // 5
     print(f"{m:,} comparisons over {n} items")
 

@@ -5,10 +5,10 @@ from prefkit.ranking import fit_bradley_terry
 
 squality = next(p for p in sample_paths() if "squality" in p.name)
 records = read_records(squality)  # pairwise judgments between bart, bart-dpr and human summaries
-bt = fit_bradley_terry(records, by="model", bootstrap=1000, cluster="annotator")
-print(f"{len(records)} judgments, {len(bt.comparisons_)} comparisons")
-for row in bt.leaderboard():
-    low, high = row["ci"]
-    print(f"#{row['rank']} {row['item']:10} {row['rating']:6.0f}  [{low:.0f}, {high:.0f}]")
-for warning in bt.warnings_:
+board = fit_bradley_terry(records, by="model", bootstrap=1000, cluster="annotator").leaderboard()
+print(f"{len(records)} judgments, {board.comparisons} comparisons")
+for row in board.rows:
+    low, high = row.ci or (row.rating, row.rating)
+    print(f"#{row.rank} {row.item:10} {row.rating:6.0f}  [{low:.0f}, {high:.0f}]")
+for warning in board.warnings:
     print("note:", warning)

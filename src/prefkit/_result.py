@@ -109,8 +109,8 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
             }
         return {"type": "array", "items": _schema_of(args[0], defs) if args else {}}
     if origin in (dict, Mapping, typing.Mapping) or tp in (dict,):
-        args = get_args(tp)
-        return {"type": "object", "additionalProperties": _schema_of(args[1], defs) if args else {}}
+        kv = get_args(tp)
+        return {"type": "object", "additionalProperties": _schema_of(kv[1], defs) if kv else {}}
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:

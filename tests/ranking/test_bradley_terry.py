@@ -9,7 +9,7 @@ import pytest
 
 from prefkit.ranking import (
     BradleyTerry,
-    Comparisons,
+    Outcomes,
     RankingError,
     aggregate,
     fit_bradley_terry,
@@ -22,7 +22,7 @@ choix = pytest.importorskip("choix")
 linear_model = pytest.importorskip("sklearn.linear_model")
 
 
-def simulate(n: int, m: int, seed: int, tie_rate: float = 0.0) -> tuple[Comparisons, np.ndarray]:
+def simulate(n: int, m: int, seed: int, tie_rate: float = 0.0) -> tuple[Outcomes, np.ndarray]:
     rng = np.random.default_rng(seed)
     true = rng.normal(0, 1, n)
     a, b = rng.integers(0, n, m), rng.integers(0, n, m)
@@ -30,7 +30,7 @@ def simulate(n: int, m: int, seed: int, tie_rate: float = 0.0) -> tuple[Comparis
     a, b = a[keep], b[keep]
     o = (rng.random(a.size) < 1 / (1 + np.exp(-(true[a] - true[b])))).astype(float)
     o[rng.random(a.size) < tie_rate] = 0.5
-    return Comparisons([f"m{i:03d}" for i in range(n)], a, b, o), true
+    return Outcomes([f"m{i:03d}" for i in range(n)], a, b, o), true
 
 
 def rel(x: float, y: float) -> float:
@@ -75,13 +75,13 @@ def test_prior_matches_choix_map() -> None:
 
 
 def test_three_item_cycle_rates_everyone_equally() -> None:
-    comp = Comparisons.from_tuples([("A", "B", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)])
+    comp = Outcomes.from_tuples([("A", "B", 1.0), ("B", "C", 1.0), ("C", "A", 1.0)])
     m = fit_bradley_terry(comp, bootstrap=0)
     assert np.allclose(m.ratings_, 1000.0) and m.loglik_ == pytest.approx(3 * math.log(0.5))
 
 
 def test_an_item_that_never_loses_gets_the_prior_or_an_error() -> None:
-    comp = Comparisons.from_tuples(
+    comp = Outcomes.from_tuples(
         [("A", "B", 1.0), ("A", "C", 1.0), ("B", "C", 1.0), ("C", "B", 1.0)]
     )
     with pytest.raises(RankingError, match="never lost: A"):
@@ -93,7 +93,7 @@ def test_an_item_that_never_loses_gets_the_prior_or_an_error() -> None:
 
 
 def test_a_disconnected_graph_is_fitted_per_group() -> None:
-    comp = Comparisons.from_tuples(
+    comp = Outcomes.from_tuples(
         [
             ("A", "B", 1.0),
             ("B", "A", 1.0),
@@ -107,7 +107,7 @@ def test_a_disconnected_graph_is_fitted_per_group() -> None:
         fit_bradley_terry(comp, bootstrap=0, identify="error")
     m = fit_bradley_terry(comp, bootstrap=100)
     assert any("2 groups" in w for w in m.warnings_)
-    rows = {r["item"]: r for r in m.leaderboard()}
+    rows = {r.item: r.to_dict() for r in m.leaderboard().rows}
     assert rows["A"]["group"] != rows["C"]["group"]
     # Within each group: A won 2 of 3 against B, so θ_A - θ_B = log 2.
     assert m.theta_[0] - m.theta_[1] == pytest.approx(math.log(2), abs=1e-8)
@@ -148,7 +148,7 @@ def test_ties_half_davidson_rao_kupper() -> None:
 def test_plackett_luce_matches_choix() -> None:
     rng = np.random.default_rng(6)
     rankings = [[int(x) for x in rng.permutation(7)[: int(rng.integers(2, 8))]] for _ in range(200)]
-    comp = Comparisons(
+    comp = Outcomes(
         [f"i{k}" for k in range(7)], np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     )
     from prefkit.ranking import fit_joint
@@ -218,7 +218,7 @@ def test_squality_ranks_against_choix(shared_data) -> None:  # type: ignore[no-u
         shared_data / "squality" / "all-responses.jsonl", "squality", squality_mode="ranking"
     )
     m = fit_bradley_terry(recs, by="model", bootstrap=200, cluster="annotator")
-    assert [r["item"] for r in m.leaderboard()] == ["human", "bart-dpr", "bart"]
+    assert [r.item for r in m.leaderboard().rows] == ["human", "bart-dpr", "bart"]
     ranks = m.rankings_
     assert ranks is not None and len(ranks.rankings) == 300  # 100 questions × 3 workers
     ref = choix.opt_rankings(3, ranks.rankings, alpha=0.0, tol=1e-12)
@@ -270,7 +270,7 @@ def test_bootstrap_rounds_that_lose_identifiability_use_the_prior() -> None:
         ("C", "A", 1.0),
     ]
     ann = [f"a{k % 3}" for k in range(10)] + ["x", "a0", "a1", "a2", "x"]
-    comp = Comparisons.from_tuples(rows, clusters={"annotator": ann})
+    comp = Outcomes.from_tuples(rows, clusters={"annotator": ann})
     m = BradleyTerry(bootstrap=300, cluster="annotator", seed=0).fit(comp)  # x's rounds can vanish
     assert np.all(np.isfinite(m.ci_))
     assert any("bootstrap rounds could not identify" in w for w in m.warnings_)

@@ -64,7 +64,7 @@ def test_rank_a_file(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    board = out["leaderboard"]
+    board = out["rows"]
     assert [row["item"] for row in board] == ["big", "mid", "small"]
     assert [row["rank"] for row in board] == [1, 2, 3]
     mid = next(row for row in board if row["item"] == "mid")
@@ -110,7 +110,7 @@ def test_workbench_leaderboard(tmp_path: Path) -> None:
         api = c.get(
             "/api/admin/campaigns/arena/leaderboard?bootstrap=100&cluster=none", headers=boss
         ).json()
-        assert api["leaderboard"][0]["item"] == "big" and api["comparisons"] == 60
+        assert api["rows"][0]["item"] == "big" and api["comparisons"] == 60
         page = c.get("/admin/c/arena/leaderboard", headers=boss)
         assert page.status_code == 200 and "rank = 1 + items whose lower bound" in page.text
         assert c.get("/admin/c/arena/leaderboard", headers=h).status_code == 403

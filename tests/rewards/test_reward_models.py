@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from prefkit.cli import app as cli
-from prefkit.data import write_records
+from prefkit.data import judgment_from_dict, write_records
 from prefkit.rewards import (
     Embedder,
     EmbeddingRewardModel,
@@ -24,7 +24,6 @@ from prefkit.rewards import (
     load_rules,
     synthetic_summaries,
 )
-from prefkit.rewards._evaluate import PrefPair
 from prefkit.rewards._report import rm_html
 
 torch = pytest.importorskip("torch")
@@ -226,19 +225,21 @@ def test_transformer_rm_trains_resumes_and_loads(tmp_path: Path) -> None:
     from .test_trl_grpo import tiny_model
 
     tiny_model(tmp_path / "tiny")
-    data = []
-    for k in range(16):
-        data.append(
-            PrefPair(
-                f"p{k}",
-                "a question",
-                "good answer yes",
-                "bad no",
-                "first" if k % 4 else "second",
-                None,
-                {"strength": 2.0},
-            )
+    data = [
+        judgment_from_dict(
+            {
+                "id": f"p{k}",
+                "prompt": "a question",
+                "responses": [
+                    {"id": "a", "text": "good answer yes"},
+                    {"id": "b", "text": "bad no"},
+                ],
+                "preference": "a" if k % 4 else "b",
+                "strength": 2.0,
+            }
         )
+        for k in range(16)
+    ]
     kw = dict(
         output_dir=tmp_path / "rm",
         batch_size=4,

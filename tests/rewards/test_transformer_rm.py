@@ -14,13 +14,13 @@ import pytest
 pytest.importorskip("trl")
 torch = pytest.importorskip("torch")
 
+from prefkit.data import Judgment, judgment_from_dict  # noqa: E402
 from prefkit.rewards import (  # noqa: E402
     TransformerRewardModel,
     load_reward_model,
     synthetic_stakeholders,
     synthetic_summaries,
 )
-from prefkit.rewards._evaluate import PrefPair  # noqa: E402
 from prefkit.rewards._transformer_rm import complete_checkpoints  # noqa: E402
 
 from .test_trl_grpo import tiny_model  # noqa: E402
@@ -36,12 +36,21 @@ CAUTIOUS = (
 )
 
 
-def toy_pairs() -> list[PrefPair]:
+def toy_pairs() -> list[Judgment]:
     return [
-        PrefPair(f"p{k}", "a question", "good answer yes", "bad no", "first" if k % 4 else "second",
-                 None, {})
+        judgment_from_dict(
+            {
+                "id": f"p{k}",
+                "prompt": "a question",
+                "responses": [
+                    {"id": "a", "text": "good answer yes"},
+                    {"id": "b", "text": "bad no"},
+                ],
+                "preference": "a" if k % 4 else "b",
+            }
+        )
         for k in range(16)
-    ]  # fmt: skip
+    ]
 
 
 def test_value_header_transformer_rm_ranks_by_condition(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ values, unequal numbers of raters) instead of returning NaN.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -58,18 +59,29 @@ def cohen_kappa(
     """
     if len(a) != len(b):
         raise AnalysisError(f"the two raters label {len(a)} and {len(b)} items; pair them first")
-    if not len(a):
-        raise AnalysisError("no item was labelled by both raters")
     if weights not in (None, "linear", "quadratic"):
         raise AnalysisError(f"unknown weights {weights!r}; expected None, 'linear' or 'quadratic'")
-    cats = list(labels) if labels is not None else sorted(set(a) | set(b))
+    a, b = _plain(a, "a"), _plain(b, "b")
+    if labels is not None:
+        # scikit-learn's rule: only items both of whose labels are in ``labels`` count
+        cats = _plain(labels, "labels")
+        if len(set(cats)) != len(cats):
+            raise AnalysisError(f"labels={cats} repeats a label; list each once")
+        allowed = set(cats)
+        keep = [x in allowed and y in allowed for x, y in zip(a, b, strict=True)]
+        a = [x for x, k in zip(a, keep, strict=True) if k]
+        b = [y for y, k in zip(b, keep, strict=True) if k]
+    else:
+        cats = _sorted_labels(set(a) | set(b))
+    if not len(a):
+        raise AnalysisError(
+            "no item was labelled by both raters"
+            + (f" with labels in {cats}" if labels is not None else "")
+        )
     index = {c: i for i, c in enumerate(cats)}
     k = len(cats)
-    try:
-        ia = np.fromiter((index[x] for x in a), int, len(a))
-        ib = np.fromiter((index[x] for x in b), int, len(b))
-    except KeyError as exc:
-        raise AnalysisError(f"label {exc.args[0]!r} is not in labels={cats}") from None
+    ia = np.fromiter((index[x] for x in a), int, len(a))
+    ib = np.fromiter((index[x] for x in b), int, len(b))
     confusion = np.bincount(ia * k + ib, minlength=k * k).reshape(k, k).astype(float)
     expected = np.outer(confusion.sum(axis=1), confusion.sum(axis=0)) / confusion.sum()
     grid = np.subtract.outer(np.arange(k), np.arange(k))
@@ -88,16 +100,57 @@ def cohen_kappa(
     return 1.0 - float((w * confusion).sum()) / denom
 
 
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _plain(values: Sequence[Any], name: str) -> list[Any]:
+    """Labels as plain Python values (numpy scalars unwrapped); missing ones are refused."""
+    out = [v.item() if isinstance(v, np.generic) else v for v in values]
+    for i, v in enumerate(out):
+        if _missing(v):
+            raise AnalysisError(
+                f"{name}[{i}] is missing ({v!r}); Cohen's kappa needs a label from both raters "
+                "on every item: drop the items one rater did not label, or use Krippendorff's "
+                "alpha, which allows missing values"
+            )
+    return out
+
+
+def _sorted_labels(values: set[Any]) -> list[Any]:
+    kinds = {("number" if isinstance(v, int | float) and not isinstance(v, bool) else
+              type(v).__name__) for v in values}  # fmt: skip
+    if len(kinds) > 1:
+        shown = sorted(kinds)
+        raise AnalysisError(
+            f"the labels mix types ({', '.join(shown)}): e.g. 1 and '1' would count as different "
+            "categories. Give every label the same type, or pass labels=[...] in the order wanted"
+        )
+    return sorted(values)
+
+
 def fleiss_kappa(table: Any) -> float:
     """Fleiss' κ from an items × categories table of counts (each row: one item's raters).
 
     Fleiss (1971), "Measuring nominal scale agreement among many raters". Every item must have
     the same number of raters; same as statsmodels' ``fleiss_kappa(table, method="fleiss")``.
     """
-    t = np.asarray(table, dtype=float)
+    try:
+        t = np.asarray(table, dtype=float)
+    except (TypeError, ValueError):
+        raise AnalysisError(
+            "Fleiss' kappa needs an items × categories table of counts (numbers)"
+        ) from None
     if t.ndim != 2 or t.shape[0] == 0:
         raise AnalysisError(
             "Fleiss' kappa needs an items × categories table with at least one item"
+        )
+    bad = ~np.isfinite(t) | (t < 0) | (t != np.round(t))
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        raise AnalysisError(
+            f"table[{i}][{j}] is {float(t[i, j])!r}; every cell must count raters "
+            "(a whole number >= 0)"
         )
     per_item = t.sum(axis=1)
     if not np.all(per_item == per_item[0]):
@@ -141,6 +194,46 @@ class AlphaResult:
         }
 
 
+def _alpha_matrix(data: Any, level: str, domain: Sequence[Any] | None) -> np.ndarray:
+    """Numbers as they are; labels (strings...) coded by ``domain`` (needed unless nominal)."""
+    if isinstance(data, np.ndarray) and data.dtype.kind in "fiub" and domain is None:
+        return data.astype(float)
+    rows = [list(r) for r in data]
+    flat = [
+        v.item() if isinstance(v, np.generic) else v
+        for r in rows
+        for v in r
+        if not _missing(v.item() if isinstance(v, np.generic) else v) and v != "nan"
+    ]
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in flat)
+    if numeric and domain is None:
+        try:
+            return np.asarray(
+                [[np.nan if _missing(v) else float(v) for v in r] for r in rows], dtype=float
+            )
+        except (TypeError, ValueError):
+            raise AnalysisError("expected a raters × units matrix of equal-length rows") from None
+    if domain is None:
+        if level != "nominal":
+            raise AnalysisError(
+                f"{level} alpha on labels needs their order: pass domain=[...] (lowest first)"
+            )
+        domain = _sorted_labels(set(flat))
+    index = {v: i for i, v in enumerate(domain)}
+    out = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            v = v.item() if isinstance(v, np.generic) else v
+            if _missing(v) or v == "nan":
+                continue
+            if v not in index:
+                raise AnalysisError(
+                    f"value {v!r} (rater {i}, unit {j}) is not in domain={list(domain)}"
+                )
+            out[i, j] = index[v] if level == "nominal" or not numeric else float(v)
+    return out
+
+
 def krippendorff_alpha(
     data: Any,
     level: Level = "nominal",
@@ -148,6 +241,7 @@ def krippendorff_alpha(
     bootstrap: int = 0,
     confidence: float = 0.95,
     seed: int = 0,
+    domain: Sequence[Any] | None = None,
 ) -> AlphaResult:
     """Krippendorff's α for a raters × units matrix with NaN for missing values.
 
@@ -157,10 +251,14 @@ def krippendorff_alpha(
     (no value × value matrix), so it stays linear in the data. With ``bootstrap`` > 0, a
     percentile interval from resampling units with replacement (seeded by ``seed``).
     Same values as the ``krippendorff`` package.
+
+    Values may be numbers (NaN or None for missing) or labels such as strings; labels are
+    nominal unless ``domain`` lists them in order (lowest first), as the ``krippendorff``
+    package's ``value_domain``.
     """
     if level not in LEVELS:
         raise AnalysisError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
-    x = np.asarray(data, dtype=float)
+    x = _alpha_matrix(data, level, domain)
     if x.ndim != 2:
         raise AnalysisError("expected a raters × units matrix (2-D), NaN where a rater gave none")
     stats = _UnitStats.build(x, level)

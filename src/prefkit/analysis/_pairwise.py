@@ -47,7 +47,7 @@ def preference_agreement(
     annotators = tuple(sorted({a for r in table.values() for a in r}))
     raw, raw_pairs = raw_figure(table)
     cohen, without, _ = pair_rows(table, annotators)
-    data = alpha_matrix(table, annotators, float)
+    data = alpha_matrix(table, annotators, lambda v: float(v))  # type: ignore[arg-type]
     alpha = (
         alpha_figure(data, "nominal", bootstrap=bootstrap, seed=seed)
         if multi_rated(table)
@@ -151,7 +151,8 @@ def criterion_agreement(
     def alpha(level: str, code: Any, boot: int) -> Any:
         if not any_multi:
             return alpha_figure(np.full((1, 1), np.nan), level)
-        return alpha_figure(alpha_matrix(table, annotators, code), level, bootstrap=boot, seed=seed)
+        data = alpha_matrix(table, annotators, code)
+        return alpha_figure(data, level, bootstrap=boot, seed=seed)
 
     nominal = alpha("nominal", lambda v: float(index[v]), 0 if is_rating else bootstrap)
     ordinal = alpha("ordinal", float, 0) if is_rating else None

@@ -225,7 +225,7 @@ def analyze(
             leniency_threshold=leniency_threshold,
         )
         for kind in ("rating", "label")
-        for c in assess.criteria(kind)  # type: ignore[arg-type]
+        for c in assess.criteria(kind)
     ]
     pref = preference_agreement(comps, bootstrap=bootstrap, seed=seed)
     rel = annotator_reliability(comps, gold=gold, threshold=threshold)

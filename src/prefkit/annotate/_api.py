@@ -324,12 +324,13 @@ def leaderboard_(
     """The Bradley-Terry leaderboard of the models in the campaign (``prefkit rank --json``)."""
     st = state(request)
     st.campaign(campaign)
-    return campaign_leaderboard(st.store, campaign, bootstrap=bootstrap, cluster=cluster)
+    return campaign_leaderboard(st.store, campaign, bootstrap=bootstrap, cluster=cluster).to_dict()
 
 
 def campaign_leaderboard(
     store: Any, campaign: str, *, bootstrap: int = 1000, cluster: str = "prompt"
-) -> dict[str, Any]:
+) -> Any:
+    """The campaign's :class:`prefkit.ranking.Leaderboard` of models."""
     from prefkit.ranking import BradleyTerry, RankingError
 
     records = store.records(campaign=campaign)
@@ -337,7 +338,7 @@ def campaign_leaderboard(
         model = BradleyTerry(bootstrap=bootstrap, cluster=cluster).fit(records, by="model")  # type: ignore[arg-type]
     except RankingError as exc:
         raise WorkError(422, str(exc)) from None
-    return {"source": store.safe_url, "campaign": campaign, "by": "model", **model.to_dict()}
+    return model.leaderboard(by="model", source=store.safe_url, campaign=campaign)
 
 
 def campaign_analysis(store: Any, campaign: str, *, bootstrap: int = 1000) -> Any:

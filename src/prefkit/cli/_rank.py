@@ -90,36 +90,37 @@ def rank(
         anchor=anchor,
         seed=seed,
     ).fit(records, by=by)  # type: ignore[arg-type]
-    out = {"source": source, "campaign": campaign, "by": by, **model.to_dict()}
+    board = model.leaderboard(by=by, source=source, campaign=campaign)
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(
-            leaderboard_html(out, title=f"prefkit leaderboard: {campaign or source}"), "utf-8"
+            leaderboard_html(board, title=f"prefkit leaderboard: {campaign or source}"), "utf-8"
         )
     if as_json:
-        print_json(out)
+        print_json(board.to_dict())
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(
-        title=f"{out['comparisons']} comparisons, {out['rankings']} rankings, {out['items']} items"
+        title=f"{board.comparisons} comparisons, {board.rankings} rankings, {board.items} items"
     )
     for col in ("rank", "item", "rating", "95% CI", "W", "L", "T", "games"):
         table.add_column(col, justify="left" if col == "item" else "right")
-    for r in out["leaderboard"][:200]:
-        ci = f"{r['ci'][0]:.0f} – {r['ci'][1]:.0f}" if r["ci"] else "–"
+    for r in board.rows[:200]:
+        ci = f"{r.ci[0]:.0f} – {r.ci[1]:.0f}" if r.ci else "–"
         table.add_row(
-            str(r["rank"]),
-            r["item"],
-            f"{r['rating']:.0f}",
+            str(r.rank),
+            Text(r.item),  # a name from data is never markup
+            f"{r.rating:.0f}",
             ci,
-            str(r["wins"]),
-            str(r["losses"]),
-            str(r["ties"]),
-            str(r["games"]),
+            str(r.wins),
+            str(r.losses),
+            str(r.ties),
+            str(r.games),
         )
     console.print(table)
-    for w in out["warnings"]:
+    for w in board.warnings:
         console.print(styled(("note:", "yellow"), " ", str(w)))
     if html_out is not None:
         console.print(f"leaderboard: {html_out}", highlight=False)

@@ -53,11 +53,20 @@ def _key(*parts: str) -> str:
     return h.hexdigest()
 
 
-def prompt_key(rec: Judgment) -> str:
-    """A short stable digest of a record's prompt (text and chat prompts never collide)."""
-    if isinstance(rec.prompt, str):
-        return _key("t", rec.prompt)
-    return _key("c", *(f"{m.role}:{m.content}" for m in rec.prompt))
+def prompt_key(prompt: Judgment | Any) -> str:
+    """A short stable digest of a prompt: a record's, a string, or chat messages (``Message``
+    objects or ``{"role", "content"}`` dicts). Text and chat prompts never collide."""
+    if isinstance(prompt, Judgment):
+        prompt = prompt.prompt
+    if isinstance(prompt, str):
+        return _key("t", prompt)
+    parts = []
+    for m in prompt:
+        if isinstance(m, dict):
+            parts.append(f"{m.get('role', 'user')}:{m.get('content', '')}")
+        else:
+            parts.append(f"{m.role}:{m.content}")
+    return _key("c", *parts)
 
 
 def response_key(pkey: str, text: str) -> str:
@@ -89,6 +98,7 @@ class Comparison:
         repeat_of: ``metadata.repeat_of``, if any.
         source: the record's source (human, ai, rule, model).
         metadata: the record's metadata.
+        rationale: the record's rationale, if any.
     """
 
     unit: str
@@ -114,6 +124,7 @@ class Comparison:
     repeat_of: str | None = None
     source: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    rationale: str | None = None
 
     @property
     def label(self) -> int:
@@ -145,8 +156,27 @@ class Comparison:
 
     @property
     def pair(self) -> str:
-        """The two responses, independent of the unit (same prompt and texts, same pair)."""
-        return f"{self.prompt_key}:{self.first}:{self.second}"
+        """The two responses in either order, independent of the unit: the same prompt and the
+        same two texts give the same key (how gold answers and stored verdicts are matched)."""
+        lo, hi = (
+            (self.first, self.second) if self.first < self.second else (self.second, self.first)
+        )
+        return f"{self.prompt_key}:{lo}:{hi}"
+
+    def prompt_value(self) -> str | list[dict[str, str]]:
+        """The prompt as plain JSON data: the string, or a list of message dicts (TRL's
+        conversational format)."""
+        if isinstance(self.prompt, str):
+            return self.prompt
+        return [{"role": m.role, "content": m.content} for m in self.prompt]
+
+    @property
+    def criteria(self) -> dict[str, Verdict]:
+        """Per rating criterion, the side the ratings favour (``"tie"`` when equal)."""
+        return {
+            c: "first" if a > b else "second" if b > a else "tie"
+            for c, (a, b) in self.ratings.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -451,6 +481,7 @@ def comparisons(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> Comp
                     repeat_of=str(repeat_of) if isinstance(repeat_of, str | int) else None,
                     source=rec.source,
                     metadata=rec.metadata,
+                    rationale=rec.rationale,
                 )
             )
     return ComparisonSet(rows, mode, len(recs), skipped)
@@ -476,6 +507,8 @@ class Assessment:
         item: the record's ``item``, if any.
         scale: the rating scale (low, high), for ratings.
         metadata: the record's metadata.
+        prompt: the record's prompt.
+        text: the rated response's text.
     """
 
     unit: str
@@ -492,6 +525,14 @@ class Assessment:
     item: str | None = None
     scale: tuple[int, int] | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    prompt: Any = None
+    text: str = ""
+
+    def prompt_value(self) -> str | list[dict[str, str]]:
+        """The prompt as plain JSON data (a string or message dicts)."""
+        if isinstance(self.prompt, str) or self.prompt is None:
+            return self.prompt or ""
+        return [{"role": m.role, "content": m.content} for m in self.prompt]
 
 
 class AssessmentSet(Sequence[Assessment]):
@@ -549,6 +590,7 @@ def assessments(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> Asse
         pk = prompt_key(rec)
         keys = {r.id: response_key(pk, r.text) for r in rec.responses}
         models = {r.id: r.model for r in rec.responses}
+        texts = {r.id: r.text for r in rec.responses}
         rid = str(rec.id) if rec.id is not None else f"#{order}"
         annotator = rec.annotator or UNKNOWN_ANNOTATOR
         base = item_of(rec) if mode != "content" else None
@@ -574,6 +616,8 @@ def assessments(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> Asse
                             item=rec.item,
                             scale=scale if kind == "rating" else None,
                             metadata=rec.metadata,
+                            prompt=rec.prompt,
+                            text=texts[local],
                         )
                     )
     return AssessmentSet(rows, mode, len(recs))

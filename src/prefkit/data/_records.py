@@ -186,22 +186,22 @@ class Judgment(BaseModel):
                         )
         if self.labels:
             allowed = self.label_set
-            for criterion, by_id in self.labels.items():
+            for criterion, labels_by_id in self.labels.items():
                 if not criterion or len(criterion) > 200:
                     raise _field_error("labels", "criterion names must be 1 to 200 characters")
-                for rid, value in by_id.items():
+                for rid, label in labels_by_id.items():
                     where = f"labels.{criterion}.{rid}"
                     if rid not in known:
                         raise _field_error(
                             where, f"{rid!r} is not a response id; expected one of {ids}"
                         )
-                    if not value or len(value) > 200:
+                    if not label or len(label) > 200:
                         raise _field_error(where, "a label must be 1 to 200 characters")
                     choices = allowed.get(criterion) if allowed is not None else None
-                    if choices is not None and value not in choices:
+                    if choices is not None and label not in choices:
                         raise _field_error(
                             where,
-                            f"label {value!r} is not in the label set of {criterion!r}; "
+                            f"label {label!r} is not in the label set of {criterion!r}; "
                             f"expected one of {list(choices)} (metadata.label_set)",
                         )
         return self

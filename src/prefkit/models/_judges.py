@@ -17,8 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from prefkit._json import canonical
-from prefkit.data import Judgment, judgment_from_dict
+from prefkit.data import (
+    Comparison,
+    Judgment,
+    comparisons,
+    judgment_from_dict,
+    prompt_key,
+    render_prompt,
+    response_key,
+)
 from prefkit.errors import PrefkitError
 
 __all__ = [
@@ -57,11 +64,7 @@ or C if they are equally good. Then explain your choice in two or three sentence
 
 
 def _conversation(prompt: Any) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    return "\n".join(
-        f"{m.get('role', 'user').capitalize()}: {m.get('content', '')}" for m in prompt
-    )
+    return render_prompt(prompt)
 
 
 class _Judge:
@@ -123,10 +126,14 @@ class RewardJudge(_Judge):
     def judge_many(
         self, items: Sequence[Item], ids: Sequence[tuple[str, str]] | None = None
     ) -> list[Judgment]:
-        from prefkit.rewards._evaluate import PrefPair, score_pairs
+        from prefkit.rewards import score_pairs
 
-        pairs = [PrefPair(str(k), p, a, b, "tie", None, {}) for k, (p, a, b) in enumerate(items)]
-        sa, sb, feats = score_pairs(self.reward, pairs)  # a rule set's features come along
+        sa, sb, feats = score_pairs(  # a rule set's features come along
+            self.reward,
+            [p for p, _, _ in items],
+            [a for _, a, _ in items],
+            [b for _, _, b in items],
+        )
         out = []
         for k, ((p, a, b), x, y) in enumerate(zip(items, sa, sb, strict=True)):
             m = float(x) - float(y)
@@ -153,47 +160,37 @@ class RewardJudge(_Judge):
 
 class HumanJudge(_Judge):
     """The verdict people already gave (from the store or files) on the same prompt and
-    responses, matched by content; ``annotator`` keeps one person's judgments."""
+    responses, matched by content through :func:`prefkit.data.comparisons`; ``annotator`` keeps
+    one person's judgments. Where several people judged a pair, the first judgment counts."""
 
     source = "human"
 
     def __init__(self, records: Iterable[Judgment], *, annotator: str | None = None) -> None:
         self.name = f"human:{annotator}" if annotator else "human"
-        self.index: dict[bytes, Judgment] = {}
-        for r in records:
-            mine = annotator is None or r.annotator == annotator
-            if len(r.responses) == 2 and r.preference is not None and mine:
-                self.index[_key(r.prompt, r.responses[0].text, r.responses[1].text)] = r
+        self.index: dict[str, Comparison] = {}
+        mine = [r for r in records if annotator is None or r.annotator == annotator]
+        for c in comparisons(mine, unit="content"):
+            self.index.setdefault(c.pair, c)
 
     def judge_many(
         self, items: Sequence[Item], ids: Sequence[tuple[str, str]] | None = None
     ) -> list[Judgment]:
         out = []
         for k, (p, a, b) in enumerate(items):
-            rec = self.index.get(_key(p, a, b)) or self.index.get(_key(p, b, a))
+            pk = prompt_key(p)
+            ka, kb = response_key(pk, a), response_key(pk, b)
+            c = self.index.get(f"{pk}:{min(ka, kb)}:{max(ka, kb)}")
             verdict = None
-            if rec is not None:
-                won = next((x.text for x in rec.responses if x.id == rec.preference), None)
-                verdict = "tie" if rec.preference == "tie" else "a" if won == a else "b"
-            why = rec.rationale if rec else None
-            meta = {} if rec else {"note": "not judged"}
+            if c is not None:
+                verdict = "tie" if c.verdict == "tie" else "a" if c.winner == ka else "b"
+            why = _rationale(c)
+            meta = {} if c else {"note": "not judged"}
             out.append(self._record((p, a, b), verdict, ids[k] if ids else None, why, meta))
         return out
 
 
-def _key(prompt: Any, a: str, b: str) -> bytes:
-    p = (
-        prompt
-        if isinstance(prompt, str)
-        else [
-            {
-                "role": getattr(m, "role", None) or m["role"],
-                "content": getattr(m, "content", None) or m["content"],
-            }
-            for m in prompt
-        ]
-    )
-    return canonical([p, a, b])
+def _rationale(c: Comparison | None) -> str | None:
+    return c.rationale if c is not None else None
 
 
 _BRACKETS = re.compile(r"\[\[\s*([ABC])\s*\]\]")
@@ -376,9 +373,7 @@ def judge_records(judge: Any, records: Iterable[Judgment], *, batch: int = 64) -
 
 
 def _prompt(r: Judgment) -> Any:
-    if isinstance(r.prompt, str):
-        return r.prompt
-    return [{"role": m.role, "content": m.content} for m in r.prompt]
+    return r.prompt_value()
 
 
 def judge_eval(

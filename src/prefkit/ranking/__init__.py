@@ -2,20 +2,23 @@
 bootstrap intervals by comparison, prompt or annotator, and leaderboards."""
 
 from prefkit.ranking._bt import Pairs, aggregate, fit_pairs, loglik_pairs
-from prefkit.ranking._data import Comparisons, RankingError, Rankings, comparisons_from_records
+from prefkit.ranking._data import Outcomes, RankingError, Rankings, outcomes_from_records
 from prefkit.ranking._estimator import UNIDENTIFIED_PRIOR, BradleyTerry, fit_bradley_terry
 from prefkit.ranking._leaderboard import leaderboard, leaderboard_html
 from prefkit.ranking._models import fit_joint, fit_style, loglik_rankings
+from prefkit.ranking._results import Leaderboard, LeaderboardRow, RatingScale
 
 __all__ = [
     "UNIDENTIFIED_PRIOR",
     "BradleyTerry",
-    "Comparisons",
+    "Leaderboard",
+    "LeaderboardRow",
+    "Outcomes",
     "Pairs",
     "RankingError",
     "Rankings",
+    "RatingScale",
     "aggregate",
-    "comparisons_from_records",
     "fit_bradley_terry",
     "fit_joint",
     "fit_pairs",
@@ -24,4 +27,5 @@ __all__ = [
     "leaderboard_html",
     "loglik_pairs",
     "loglik_rankings",
+    "outcomes_from_records",
 ]

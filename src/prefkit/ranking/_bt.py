@@ -8,6 +8,7 @@ n × n solve, so a fit takes milliseconds whatever the number of comparisons.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,7 +17,7 @@ from scipy import linalg, optimize
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from prefkit.ranking._data import Comparisons, RankingError
+from prefkit.ranking._data import Outcomes, RankingError
 
 __all__ = ["Pairs", "aggregate", "fit_pairs", "loglik_pairs", "strong_components"]
 
@@ -44,7 +45,7 @@ class Pairs:
         return self.wins_i + 0.5 * self.ties
 
 
-def pair_index(comp: Comparisons) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def pair_index(comp: Outcomes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For each comparison: its pair cell and outcome kind (0: i won, 1: j won, 2: tie), and
     the unique pairs (i, j)."""
     n = len(comp.items)
@@ -63,7 +64,7 @@ def pair_index(comp: Comparisons) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return inverse, kind, uniq // n, uniq % n
 
 
-def aggregate(comp: Comparisons, weights: np.ndarray | None = None) -> Pairs:
+def aggregate(comp: Outcomes, weights: np.ndarray | None = None) -> Pairs:
     if len(comp) == 0:
         raise RankingError("no comparisons to rank from")
     n = len(comp.items)
@@ -139,8 +140,11 @@ def newton_bt(
         lap = _laplacian(p, games * q * (1 - q))
         lap[np.diag_indices(n)] += prior
         try:
-            step = linalg.solve(lap + gauge, g, assume_a="pos")
-        except (linalg.LinAlgError, ValueError):
+            with warnings.catch_warnings():
+                # ill-conditioned: an item runs off to infinity; say so instead of warning
+                warnings.simplefilter("error", linalg.LinAlgWarning)
+                step = linalg.solve(lap + gauge, g, assume_a="pos")
+        except (linalg.LinAlgError, linalg.LinAlgWarning, ValueError):
             raise RankingError(
                 "the comparison graph is not connected enough for a unique fit; use a prior "
                 "(--prior 0.1) or fit per component"
@@ -252,11 +256,40 @@ def _tie_nll(x: np.ndarray, p: Pairs, model: str, prior: float) -> tuple[float, 
 
 def fit_tie_model(p: Pairs, model: str, prior: float = 0.0) -> tuple[np.ndarray, float, float]:
     """Davidson (1970) or Rao-Kupper (1967) by L-BFGS; returns θ, the tie parameter, the
-    log-likelihood."""
+    log-likelihood.
+
+    Raises RankingError where no finite estimate exists, rather than returning wherever the
+    optimizer stopped: without ties or without a strict outcome the tie parameter runs to its
+    boundary; without a prior, an item that never strictly loses (or never strictly wins) lets
+    its rating and the tie parameter run off together.
+    """
     if float(p.ties.sum()) == 0:
         raise RankingError(
-            f"the {model} tie model needs ties in the data; there are none (use --ties half)"
+            f"the {model} tie model needs ties in the data; there are none (use ties='half')"
         )
+    if float((p.wins_i + p.wins_j).sum()) == 0:
+        raise RankingError(
+            f"every comparison is a tie: the {model} tie parameter has no finite estimate "
+            "(it grows without bound); use ties='half', which rates every item equal"
+        )
+    if prior == 0:
+        strict = Pairs(p.n_items, p.i, p.j, p.wins_i, p.wins_j, np.zeros_like(p.ties))
+        if strong_components(strict)[0] > 1:
+            never_lost = sorted(
+                {int(k) for k in range(p.n_items)}
+                - set(map(int, p.j[p.wins_i > 0]))
+                - set(map(int, p.i[p.wins_j > 0]))
+            )
+            raise RankingError(
+                f"the {model} model has no finite maximum-likelihood estimate: counting ties as "
+                "neither a win nor a loss, "
+                + (
+                    f"item(s) {never_lost[:5]} never strictly lose"
+                    if never_lost
+                    else "some items never strictly win or lose against the rest"
+                )
+                + f". Fit with a prior (prior={0.1}), or use ties='half'"
+            )
     x0 = np.zeros(p.n_items + 1)
     res = optimize.minimize(
         _tie_nll,
@@ -269,6 +302,12 @@ def fit_tie_model(p: Pairs, model: str, prior: float = 0.0) -> tuple[np.ndarray,
     if not res.success and "ABNORMAL" not in str(res.message):
         raise RankingError(f"the {model} fit did not converge: {res.message}")
     theta, eta = res.x[: p.n_items], float(res.x[-1])
+    if not np.all(np.isfinite(res.x)) or abs(eta) > 25 or np.ptp(theta) > 50:
+        raise RankingError(
+            f"the {model} fit ran off to the boundary (tie parameter e^{eta:.1f}, ratings "
+            f"spread {np.ptp(theta):.1f} log-odds): the data give no finite estimate. Fit with "
+            "a prior, or use ties='half'"
+        )
     theta = theta - (theta.mean() if prior == 0 else 0.0)
     nu = float(np.exp(eta)) if model == "davidson" else 1.0 + float(np.exp(eta))
     ll = -_tie_nll(np.concatenate([theta, [eta]]), p, model, 0.0)[0]
@@ -282,6 +321,28 @@ def fit_pairs(
 ) -> tuple[np.ndarray, float | None, float]:
     """θ (log-strengths), the tie parameter (None for "half") and the log-likelihood."""
     if ties == "half":
+        if prior == 0:
+            n_strong, _ = strong_components(p)
+            if n_strong > 1:
+                wins = (p.wins_i + p.ties > 0, p.wins_j + p.ties > 0)
+                lost = set(map(int, p.j[wins[0]])) | set(map(int, p.i[wins[1]]))
+                won = set(map(int, p.i[wins[0]])) | set(map(int, p.j[wins[1]]))
+                never_lost = sorted(set(range(p.n_items)) - lost)
+                never_won = sorted(set(range(p.n_items)) - won)
+                weak = weak_components(p)[0]
+                what = []
+                if never_lost:
+                    what.append(f"item(s) {never_lost[:5]} never lose")
+                if never_won:
+                    what.append(f"item(s) {never_won[:5]} never win")
+                if weak > 1:
+                    what.append(f"the items fall into {weak} groups never compared")
+                raise RankingError(
+                    "the maximum-likelihood ratings do not exist: "
+                    + ("; ".join(what) or "the items do not all beat one another in a cycle")
+                    + ". Fit with a prior (prior=0.1), or fit each group on its own "
+                    "(BradleyTerry(identify='auto'))"
+                )
         theta, _ = newton_bt(p, prior)
         return theta, None, loglik_pairs(theta, p)
     if ties not in ("davidson", "rao-kupper"):

@@ -1,4 +1,4 @@
-"""Comparisons and rankings as arrays, from canonical records.
+"""Pairwise outcomes and rankings as item-index arrays, from canonical records.
 
 ``by="model"``: the items are ``Response.model`` (a model, a checkpoint, a prompt variant...);
 every record compares its responses' models. ``by="prompt"``: the items are the responses
@@ -7,18 +7,17 @@ themselves, and each prompt's responses are ranked among themselves (one compone
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
-from prefkit.data import Judgment
+from prefkit.data import UNKNOWN_ANNOTATOR as UNKNOWN
+from prefkit.data import ComparisonSet, Judgment, comparisons, prompt_key
 from prefkit.errors import PrefkitError
 
-__all__ = ["Comparisons", "RankingError", "Rankings", "comparisons_from_records"]
+__all__ = ["Outcomes", "RankingError", "Rankings", "outcomes_from_records"]
 
 By = Literal["model", "prompt"]
 
@@ -28,7 +27,7 @@ class RankingError(PrefkitError):
 
 
 @dataclass
-class Comparisons:
+class Outcomes:
     """Pairwise outcomes: ``a`` vs ``b`` with ``outcome`` 1 (a won), 0 (b won) or 0.5 (tie)."""
 
     items: list[str]
@@ -49,7 +48,7 @@ class Comparisons:
         clusters: dict[str, list[str]] | None = None,
         *,
         also: Iterable[str] = (),
-    ) -> Comparisons:
+    ) -> Outcomes:
         """``(item, item, outcome)`` rows; ``also`` adds items that no row compares."""
         rows = list(rows)
         items = sorted({x for a, b, _ in rows for x in (a, b)} | set(also))
@@ -79,25 +78,6 @@ def _codes(values: list[str]) -> np.ndarray:
     return inverse.astype(np.int64)
 
 
-def _prompt_key(rec: Judgment) -> str:
-    h = hashlib.blake2b(digest_size=8)
-    if isinstance(rec.prompt, str):
-        h.update(rec.prompt.encode("utf-8", "surrogatepass"))
-    else:
-        for m in rec.prompt:
-            h.update(f"{m.role}\x00{m.content}\x01".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
-
-
-def _item_names(rec: Judgment, by: By, pk: str) -> dict[str, str] | None:
-    if by == "model":
-        names = {r.id: r.model for r in rec.responses}
-        if any(v is None for v in names.values()):
-            return None
-        return {k: str(v) for k, v in names.items()}
-    return {r.id: f"{pk[:8]}:{r.id}" for r in rec.responses}
-
-
 def _style(text: str) -> np.ndarray:
     """Arena's style features: length, headers, lists, bold (counts)."""
     lines = text.splitlines()
@@ -119,56 +99,72 @@ def _style(text: str) -> np.ndarray:
 STYLE_FEATURES = ["length", "headers", "lists", "bold"]
 
 
-def comparisons_from_records(
-    records: Iterable[Judgment],
+def outcomes_from_records(
+    records: Iterable[Judgment] | ComparisonSet,
     *,
     by: By = "model",
     ties: Literal["half", "drop"] = "half",
     rankings: Literal["pairs", "listwise"] = "pairs",
     style: bool = False,
-) -> tuple[Comparisons, Rankings | None, dict[str, int]]:
-    """Comparisons (and, with ``rankings="listwise"``, the rankings kept whole) from records.
+) -> tuple[Outcomes, Rankings | None, dict[str, int]]:
+    """Outcomes (and, with ``rankings="listwise"``, the rankings kept whole) from records.
 
-    Returns them with a count of what was skipped and why (no model names, one response...).
-    Ties are kept as 0.5 (``ties="half"``; Davidson / Rao-Kupper read them the same way) or
-    dropped. Style features are the differences of normalized length, headers, lists and bold.
+    Pairs come from :func:`prefkit.data.comparisons` (the view every capability shares); with
+    ``rankings="listwise"`` records that rank their responses are kept whole for Plackett-Luce.
+    Returns them with a count of what was skipped and why (no model names, ties dropped, the
+    same item on both sides, identical texts). Ties are kept as 0.5 (``ties="half"``; Davidson
+    / Rao-Kupper read them the same way) or dropped. Style features are the differences of
+    normalized length, headers, lists and bold.
     """
     if by not in ("model", "prompt"):
-        raise RankingError(f"unknown --by {by!r}; expected 'model' or 'prompt'")
+        raise RankingError(f"unknown by {by!r}; expected 'model' or 'prompt'")
+    if ties not in ("half", "drop"):
+        raise RankingError(f"unknown ties {ties!r}; expected 'half' or 'drop'")
+    lists: list[tuple[list[str], str, str]] = []
+    skipped = {"no_model": 0, "no_preference": 0, "ties_dropped": 0, "same_item": 0}
+    if isinstance(records, ComparisonSet):
+        comps = records
+    else:
+        recs = list(records)
+        pairwise: list[Judgment] = []
+        for rec in recs:
+            if rec.ranking is not None and rankings == "listwise":
+                names = _names(rec, by)
+                if names is None:
+                    skipped["no_model"] += 1
+                    continue
+                pk = prompt_key(rec)
+                lists.append(([names[r] for r in rec.ranking], pk, rec.annotator or UNKNOWN))
+            else:
+                pairwise.append(rec)
+        comps = comparisons(pairwise, unit="content")
+    skipped["no_preference"] += comps.skipped.get("no_preference", 0)
+    skipped["identical_texts"] = comps.skipped.get("identical_texts", 0)
     rows: list[tuple[str, str, float]] = []
     prompts: list[str] = []
     annotators: list[str] = []
     feats: list[np.ndarray] = []
-    lists: list[tuple[list[str], str, str]] = []
-    skipped = {"no_model": 0, "no_preference": 0, "ties_dropped": 0, "same_item": 0}
-    for rec in records:
-        if rec.preference is None and rec.ranking is None:
-            skipped["no_preference"] += 1
-            continue
-        pk = _prompt_key(rec)
-        names = _item_names(rec, by, pk)
-        if names is None:
-            skipped["no_model"] += 1
-            continue
-        ann = rec.annotator or "(unknown)"
-        if rec.ranking is not None and rankings == "listwise":
-            lists.append(([names[r] for r in rec.ranking], pk, ann))
-            continue
-        texts = {r.id: r.text for r in rec.responses}
-        for x, y, o in _pairs(rec):
-            if o == 0.5 and ties == "drop":
-                skipped["ties_dropped"] += 1
+    for c in comps:
+        if by == "model":
+            if c.first_model is None or c.second_model is None:
+                skipped["no_model"] += 1
                 continue
-            if names[x] == names[y]:
-                skipped["same_item"] += 1
-                continue
-            rows.append((names[x], names[y], o))
-            prompts.append(pk)
-            annotators.append(ann)
-            if style:
-                feats.append(_style(texts[x]) - _style(texts[y]))
+            x, y = c.first_model, c.second_model
+        else:
+            x, y = f"{c.prompt_key[:8]}:{c.first_id}", f"{c.prompt_key[:8]}:{c.second_id}"
+        if c.verdict == "tie" and ties == "drop":
+            skipped["ties_dropped"] += 1
+            continue
+        if x == y:
+            skipped["same_item"] += 1
+            continue
+        rows.append((x, y, 1.0 if c.verdict == "first" else 0.0 if c.verdict == "second" else 0.5))
+        prompts.append(c.prompt_key)
+        annotators.append(c.annotator)
+        if style:
+            feats.append(_style(c.first_text) - _style(c.second_text))
     clusters = {"prompt": prompts, "annotator": annotators} if rows else None
-    comp = Comparisons.from_tuples(rows, clusters, also=(n for r, _, _ in lists for n in r))
+    comp = Outcomes.from_tuples(rows, clusters, also=(n for r, _, _ in lists for n in r))
     items = comp.items
     idx = {it: i for i, it in enumerate(items)}
     if style and rows:
@@ -187,12 +183,11 @@ def comparisons_from_records(
     return comp, ranks, skipped
 
 
-def _pairs(rec: Judgment) -> list[tuple[str, str, float]]:
-    ids = [r.id for r in rec.responses]
-    if rec.ranking is not None:
-        pos = {rid: i for i, rid in enumerate(rec.ranking)}
-        return [(a, b, 1.0 if pos[a] < pos[b] else 0.0) for a, b in itertools.combinations(ids, 2)]
-    pref = rec.preference
-    if pref == "tie":
-        return [(a, b, 0.5) for a, b in itertools.combinations(ids, 2)]
-    return [(str(pref), o, 1.0) for o in ids if o != pref]
+def _names(rec: Judgment, by: By) -> dict[str, str] | None:
+    if by == "model":
+        names = {r.id: r.model for r in rec.responses}
+        if any(v is None for v in names.values()):
+            return None
+        return {k: str(v) for k, v in names.items()}
+    pk = prompt_key(rec)
+    return {r.id: f"{pk[:8]}:{r.id}" for r in rec.responses}

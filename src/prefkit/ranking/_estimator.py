@@ -21,8 +21,9 @@ from prefkit.ranking._bt import (
     strong_components,
     weak_components,
 )
-from prefkit.ranking._data import Comparisons, RankingError, Rankings, comparisons_from_records
+from prefkit.ranking._data import Outcomes, RankingError, Rankings, outcomes_from_records
 from prefkit.ranking._models import fit_joint, fit_style
+from prefkit.ranking._results import Leaderboard, LeaderboardRow, RatingScale
 
 __all__ = ["UNIDENTIFIED_PRIOR", "BradleyTerry", "fit_bradley_terry"]
 
@@ -87,16 +88,21 @@ class BradleyTerry:
     # ----------------------------------------------------------------------------- fitting
 
     def fit(
-        self, data: Comparisons | Iterable[Judgment], *, by: Literal["model", "prompt"] = "model"
+        self, data: Outcomes | Iterable[Judgment], *, by: Literal["model", "prompt"] = "model"
     ) -> BradleyTerry:
         """Fit on comparisons, or on judgment records (items ``by`` model or per prompt)."""
         self._check_params()
+        self.by_ = None if isinstance(data, Outcomes) else by
         ranks: Rankings | None = None
         self.skipped_: dict[str, int] = {}
-        if isinstance(data, Comparisons):
+        if isinstance(data, Outcomes):
             comp = data
+            if self.ties == "drop":  # the same policy whatever the input
+                tie = comp.outcome == 0.5
+                self.skipped_ = {"ties_dropped": int(tie.sum())}
+                comp = _select(comp, np.flatnonzero(~tie))
         else:
-            comp, ranks, self.skipped_ = comparisons_from_records(
+            comp, ranks, self.skipped_ = outcomes_from_records(
                 data,
                 by=by,
                 ties="drop" if self.ties == "drop" else "half",
@@ -104,9 +110,19 @@ class BradleyTerry:
                 style=self.style_control,
             )
         if len(comp) == 0 and ranks is None:
+            dropped = self.skipped_.get("ties_dropped", 0)
             raise RankingError(
-                "no comparisons to rank: the records need a preference or a ranking between "
-                + ("responses with model names (Response.model)" if by == "model" else "responses")
+                "no comparisons to rank: "
+                + (
+                    f"all {dropped} were ties, and ties='drop' drops them (use ties='half')"
+                    if dropped
+                    else "the records need a preference or a ranking between "
+                    + (
+                        "responses with model names (Response.model)"
+                        if by == "model"
+                        else "responses"
+                    )
+                )
             )
         self.comparisons_ = comp
         self.rankings_ = ranks
@@ -210,7 +226,7 @@ class BradleyTerry:
 
     def _fit_all(
         self,
-        comp: Comparisons,
+        comp: Outcomes,
         ranks: Rankings | None,
         pairs: Pairs | None,
         groups: np.ndarray,
@@ -219,7 +235,8 @@ class BradleyTerry:
     ) -> tuple[np.ndarray, float | None, np.ndarray | None, float, dict[int, float]]:
         n = len(comp.items)
         theta = np.zeros(n)
-        tie_param, style, total_ll = None, None, 0.0
+        style, total_ll = None, 0.0
+        tie_params: dict[int, float] = {}
         priors: dict[int, float] = {}
         for g in np.unique(groups):
             members = np.flatnonzero(groups == g)
@@ -239,15 +256,29 @@ class BradleyTerry:
                 th, ll = fit_joint(members.size, sub_pairs, sub_ranks.rankings, prior, rw)
             else:
                 assert sub_pairs is not None
-                th, tp, ll = fit_pairs(
-                    sub_pairs, "half" if self.ties == "drop" else self.ties, prior
-                )
-                tie_param = tp
+                model = "half" if self.ties == "drop" else self.ties
+                if model != "half" and float(sub_pairs.ties.sum()) == 0 and groups.max() > 0:
+                    # a group without ties: its tie parameter is at the boundary (no ties),
+                    # and its ratings are plain Bradley-Terry
+                    th, _, ll = fit_pairs(sub_pairs, "half", prior)
+                    tie_params[int(g)] = 0.0 if model == "davidson" else 1.0
+                else:
+                    th, tp, ll = fit_pairs(sub_pairs, model, prior)
+                    if tp is not None:
+                        tie_params[int(g)] = tp
             theta[members] = th
             total_ll += ll
+        if weights is None:  # the point estimate, not a bootstrap round
+            self.tie_params_ = tie_params
+        tie_param = next(iter(tie_params.values())) if len(tie_params) == 1 else None
+        if len(tie_params) > 1 and weights is None:
+            self.warnings_.append(
+                f"each of the {len(tie_params)} groups has its own tie parameter "
+                f"({', '.join(f'group {k}: {v:.3g}' for k, v in sorted(tie_params.items()))})"
+            )
         return theta, tie_param, style, total_ll, priors
 
-    def _stats(self, comp: Comparisons, ranks: Rankings | None) -> None:
+    def _stats(self, comp: Outcomes, ranks: Rankings | None) -> None:
         n = len(comp.items)
         a_won, b_won, tie = comp.outcome == 1.0, comp.outcome == 0.0, comp.outcome == 0.5
         self.wins_ = np.bincount(comp.a[a_won], minlength=n) + np.bincount(
@@ -268,7 +299,7 @@ class BradleyTerry:
 
     def _bootstrap(
         self,
-        comp: Comparisons,
+        comp: Outcomes,
         ranks: Rankings | None,
         pairs: Pairs | None,
         groups: np.ndarray,
@@ -372,63 +403,66 @@ class BradleyTerry:
                 "their ratings are rough"
             )
 
-    def leaderboard(self) -> list[dict[str, Any]]:
-        """One row per item, best first: rating, interval, rank, wins/losses/ties, games."""
-        rows: list[dict[str, Any]] = []
-        for i, item in enumerate(self.items_):
-            rows.append(
-                {
-                    "item": item,
-                    "rating": float(self.ratings_[i]),
-                    "ci": [float(x) for x in self.ci_[i]] if self.ci_ is not None else None,
-                    "rank": int(self.rank_[i]),
-                    "theta": float(self.theta_[i]),
-                    "wins": int(self.wins_[i]),
-                    "losses": int(self.losses_[i]),
-                    "ties": int(self.ties_[i]),
-                    "games": int(self.games_[i]),
-                    "group": int(self.component_[i]),
-                }
+    def leaderboard(
+        self, *, by: str | None = None, source: str | None = None, campaign: str | None = None
+    ) -> Leaderboard:
+        """The fitted ratings as a :class:`Leaderboard`, best first."""
+        rows = [
+            LeaderboardRow(
+                item=item,
+                rating=float(self.ratings_[i]),
+                ci=(
+                    (float(self.ci_[i][0]), float(self.ci_[i][1])) if self.ci_ is not None else None
+                ),
+                rank=int(self.rank_[i]),
+                theta=float(self.theta_[i]),
+                wins=int(self.wins_[i]),
+                losses=int(self.losses_[i]),
+                ties=int(self.ties_[i]),
+                games=int(self.games_[i]),
+                group=int(self.component_[i]),
             )
-        rows.sort(key=lambda r: (r["group"], r["rank"], -r["rating"]))
-        return rows
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "items": len(self.items_),
-            "comparisons": len(self.comparisons_),
-            "rankings": len(self.rankings_.rankings) if self.rankings_ is not None else 0,
-            "groups": int(np.unique(self.component_).size),
-            "ties": self.ties,
-            "tie_parameter": self.tie_param_,
-            "prior": self.prior,
-            "priors_applied": {str(k): v for k, v in self.priors_.items() if v != self.prior},
-            "style_control": self.style_control,
-            "style_coefficients": (
+            for i, item in enumerate(self.items_)
+        ]
+        rows.sort(key=lambda r: (r.group, r.rank, -r.rating))
+        return Leaderboard(
+            items=len(self.items_),
+            comparisons=len(self.comparisons_),
+            rankings=len(self.rankings_.rankings) if self.rankings_ is not None else 0,
+            groups=int(np.unique(self.component_).size),
+            ties=self.ties,
+            tie_parameter=self.tie_param_,
+            tie_parameters={str(k): v for k, v in self.tie_params_.items()},
+            prior=self.prior,
+            priors_applied={str(k): v for k, v in self.priors_.items() if v != self.prior},
+            style_control=self.style_control,
+            style_coefficients=(
                 dict(
                     zip(self.comparisons_.feature_names, map(float, self.style_coef_), strict=True)
                 )
                 if self.style_coef_ is not None
                 else None
             ),
-            "log_likelihood": self.loglik_,
-            "bootstrap": self.bootstrap,
-            "cluster": self.cluster,
-            "confidence": self.confidence,
-            "scale": {
-                "scale": self.scale,
-                "base": self.base,
-                "offset": self.offset,
-                "anchor": self.anchor,
-            },
-            "skipped": self.skipped_,
-            "warnings": self.warnings_,
-            "leaderboard": self.leaderboard(),
-        }
+            log_likelihood=self.loglik_,
+            bootstrap=self.bootstrap,
+            cluster=self.cluster,
+            confidence=self.confidence,
+            scale=RatingScale(self.scale, self.base, self.offset, self.anchor),
+            skipped=dict(self.skipped_),
+            warnings=tuple(self.warnings_),
+            rows=tuple(rows),
+            by=by if by is not None else getattr(self, "by_", None),
+            source=source,
+            campaign=campaign,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """``self.leaderboard().to_dict()``: the ``prefkit rank --json`` output."""
+        return self.leaderboard().to_dict()
 
 
 def fit_bradley_terry(
-    data: Comparisons | Iterable[Judgment],
+    data: Outcomes | Iterable[Judgment],
     *,
     by: Literal["model", "prompt"] = "model",
     **params: Any,
@@ -454,9 +488,22 @@ def _won(p: Pairs, k: int) -> bool:
     )
 
 
+def _select(comp: Outcomes, keep: np.ndarray) -> Outcomes:
+    """The rows ``keep`` of ``comp`` (same items)."""
+    return Outcomes(
+        comp.items,
+        comp.a[keep],
+        comp.b[keep],
+        comp.outcome[keep],
+        {k: v[keep] for k, v in comp.clusters.items()},
+        comp.features[keep] if comp.features is not None else None,
+        comp.feature_names,
+    )
+
+
 def _restrict(
-    comp: Comparisons, ranks: Rankings | None, members: np.ndarray
-) -> tuple[Comparisons, Rankings | None, np.ndarray, np.ndarray | None]:
+    comp: Outcomes, ranks: Rankings | None, members: np.ndarray
+) -> tuple[Outcomes, Rankings | None, np.ndarray, np.ndarray | None]:
     n = len(comp.items)
     if members.size == n:
         return (
@@ -468,7 +515,7 @@ def _restrict(
     local = np.full(n, -1)
     local[members] = np.arange(members.size)
     keep = np.flatnonzero(local[comp.a] >= 0)
-    sub = Comparisons(
+    sub = Outcomes(
         [comp.items[m] for m in members],
         local[comp.a[keep]],
         local[comp.b[keep]],
@@ -486,7 +533,7 @@ def _restrict(
 
 
 def _cluster_ids(
-    comp: Comparisons, ranks: Rankings | None, cluster: str
+    comp: Outcomes, ranks: Rankings | None, cluster: str
 ) -> tuple[np.ndarray, np.ndarray]:
     n_rows = len(comp)
     n_ranks = len(ranks.rankings) if ranks is not None else 0
@@ -508,7 +555,7 @@ def _cluster_ids(
 
 
 def _fast_bootstrap(
-    comp: Comparisons,
+    comp: Outcomes,
     pairs: Pairs,
     theta: np.ndarray,
     prior: float,

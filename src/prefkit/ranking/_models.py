@@ -6,7 +6,7 @@ import numpy as np
 from scipy import optimize, sparse
 
 from prefkit.ranking._bt import Pairs, loglik_pairs
-from prefkit.ranking._data import Comparisons, RankingError
+from prefkit.ranking._data import Outcomes, RankingError
 
 __all__ = ["fit_joint", "fit_style", "loglik_rankings"]
 
@@ -94,7 +94,7 @@ def fit_joint(
 
 
 def fit_style(
-    comp: Comparisons, prior: float = 0.0, weights: np.ndarray | None = None, *, max_iter: int = 100
+    comp: Outcomes, prior: float = 0.0, weights: np.ndarray | None = None, *, max_iter: int = 100
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Contextual Bradley-Terry: logit P(a beats b) = θ_a - θ_b + β·(f_a - f_b), by Newton on
     the comparisons (ties as y = 0.5). θ is each item's strength with the style effect held at

@@ -12,9 +12,10 @@ from prefkit.rewards._embedding_rm import EmbeddingRewardModel, load_reward_mode
 from prefkit.rewards._ensemble import Ensemble
 from prefkit.rewards._evaluate import (
     BASELINES,
+    as_comparisons,
     evaluate_reward,
     fit_rule_weights,
-    pairs_from_records,
+    score_pairs,
 )
 from prefkit.rewards._multi import MultiObjectiveRewardModel
 from prefkit.rewards._rules import RULE_KINDS, Rule
@@ -34,12 +35,13 @@ __all__ = [
     "Rule",
     "RuleSet",
     "TransformerRewardModel",
+    "as_comparisons",
     "diagnose_reward",
     "evaluate_reward",
     "fit_rule_weights",
     "load_reward_model",
     "load_rules",
-    "pairs_from_records",
+    "score_pairs",
     "smollm2_checkpoint",
     "synthetic_stakeholders",
     "synthetic_summaries",

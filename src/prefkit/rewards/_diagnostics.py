@@ -12,11 +12,10 @@ from prefkit.data import Judgment
 from prefkit.errors import PrefkitError
 from prefkit.rewards._evaluate import (
     SLICE_KEYS,
-    _as_pairs,
-    _columns,
     _completions,
     _report,
-    score_pairs,
+    _score,
+    as_comparisons,
 )
 
 __all__ = ["diagnose_reward"]
@@ -73,17 +72,19 @@ def diagnose_reward(
     from prefkit.data import comparisons
 
     recs = list(records)
-    pairs = _as_pairs(recs)
+    pairs = as_comparisons(recs)
     if not pairs:
         raise PrefkitError(
             "no pairwise judgment with two responses and a preference to evaluate on"
         )
-    s1, s2, feats = score_pairs(reward, pairs)  # scored once, for every figure below
+    s1, s2, feats = _score(reward, pairs)  # scored once, for every figure below
     out = _report(reward, pairs, s1, s2, feats, SLICE_KEYS, failures, 1e-9, seed)
-    cols = _columns(pairs)
-    human = np.array([p.human for p in pairs])
+    conds = {str(p.metadata.get("condition") or "") for p in pairs} - {""}
+    human = np.array([p.verdict for p in pairs])
     out["calibration"] = _calibration(s1 - s2, human, seed=seed)
-    lengths = np.array([len(p.first) for p in pairs] + [len(p.second) for p in pairs], dtype=float)
+    lengths = np.array(
+        [len(p.first_text) for p in pairs] + [len(p.second_text) for p in pairs], dtype=float
+    )
     scores = np.concatenate([s1, s2])
     out["length_correlation"] = (
         float(np.corrcoef(scores, lengths)[0, 1])
@@ -97,8 +98,8 @@ def diagnose_reward(
         "note": agree.raw.note or "human-human raw agreement on units judged more than once",
     }
     out["best_of_k"] = _best_of_k(reward, recs)
-    if cols and getattr(reward, "conditional", False):
-        out["by_condition"] = _by_condition(reward, pairs, sorted(set(cols["condition"]) - {""}))
+    if conds and getattr(reward, "conditional", False):
+        out["by_condition"] = _by_condition(reward, pairs, sorted(conds))
     return out
 
 
@@ -108,12 +109,13 @@ def _by_condition(
     """How the ranking of the same pair changes across conditions (stakeholders)."""
     rows = []
     for p in pairs[:limit]:
-        comps = _completions([p.prompt, p.prompt], [p.first, p.second])
+        pv = p.prompt_value()
+        comps = _completions([pv, pv], [p.first_text, p.second_text])
         prefer = {}
         for c in conditions:
-            s = reward([p.prompt, p.prompt], comps, condition=c)
+            s = reward([pv, pv], comps, condition=c)
             prefer[c] = "first" if s[0] > s[1] else "second" if s[1] > s[0] else "tie"
-        rows.append({"id": p.id, "prefers": prefer, "changes": len(set(prefer.values())) > 1})
+        rows.append({"id": p.record, "prefers": prefer, "changes": len(set(prefer.values())) > 1})
     return rows
 
 
@@ -123,11 +125,7 @@ def _best_of_k(reward: Callable[..., list[float]], recs: list[Judgment]) -> dict
     for rec in recs:
         if rec.ranking is None or len(rec.responses) < 3:
             continue
-        prompt: Any = (
-            rec.prompt
-            if isinstance(rec.prompt, str)
-            else [{"role": m.role, "content": m.content} for m in rec.prompt]
-        )
+        prompt = rec.prompt_value()
         texts = [r.text for r in rec.responses]
         scores = reward([prompt] * len(texts), _completions([prompt] * len(texts), texts))
         top = rec.responses[int(np.argmax(scores))].id

@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from prefkit.data import Judgment
+from prefkit.data import Comparison, Judgment
 from prefkit.errors import PrefkitError
 from prefkit.rewards._embed import Embedder
-from prefkit.rewards._evaluate import PrefPair, _as_pairs
+from prefkit.rewards._evaluate import as_comparisons
 from prefkit.rewards._text import as_text
 
 __all__ = ["EmbeddingRewardModel", "load_reward_model"]
@@ -94,26 +94,28 @@ class EmbeddingRewardModel:
             torch.nn.Linear(dim, self.hidden), torch.nn.GELU(), torch.nn.Linear(self.hidden, 1)
         )
 
-    def fit(self, data: Iterable[Judgment] | Sequence[PrefPair]) -> EmbeddingRewardModel:
+    def fit(self, data: Iterable[Judgment] | Sequence[Comparison]) -> EmbeddingRewardModel:
         import torch
 
-        pairs = _as_pairs(data)
+        pairs = as_comparisons(data)
         if not pairs:
             raise PrefkitError("no pairwise judgments with two responses to train on")
         t0 = time.process_time()
-        prompts = [p.prompt for p in pairs]
+        prompts = [p.prompt_value() for p in pairs]
         conds = (
-            [str(p.meta.get(self.condition_key) or "") for p in pairs] if self.conditional else None
+            [str(p.metadata.get(self.condition_key) or "") for p in pairs]
+            if self.conditional
+            else None
         )
         if conds is not None and not any(conds):
             raise PrefkitError(
                 f"a conditional reward model needs judgments with metadata.{self.condition_key} "
                 "(e.g. '[stakeholder=legal; caution=high]'); none has one"
             )
-        fa = torch.from_numpy(self._features(prompts, [p.first for p in pairs], conds))
-        fb = torch.from_numpy(self._features(prompts, [p.second for p in pairs], conds))
+        fa = torch.from_numpy(self._features(prompts, [p.first_text for p in pairs], conds))
+        fb = torch.from_numpy(self._features(prompts, [p.second_text for p in pairs], conds))
         y = torch.tensor(
-            [1.0 if p.human == "first" else 0.0 if p.human == "second" else 0.5 for p in pairs]
+            [1.0 if p.verdict == "first" else 0.0 if p.verdict == "second" else 0.5 for p in pairs]
         )
         self.net_ = self._net(fa.shape[1])
         opt = torch.optim.AdamW(self.net_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
@@ -135,7 +137,7 @@ class EmbeddingRewardModel:
         self.dim_ = int(fa.shape[1])
         self.cpu_seconds_ = time.process_time() - t0
         self.fingerprint_ = hashlib.sha256(
-            "\n".join(f"{p.id}\t{p.human}" for p in pairs).encode()
+            "\n".join(f"{p.record}\t{p.verdict}" for p in pairs).encode()
         ).hexdigest()[:16]
         self.train_pairs_ = n
         return self

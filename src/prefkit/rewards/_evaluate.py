@@ -5,89 +5,36 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from prefkit.data import Judgment
+from prefkit.data import Comparison, ComparisonSet, Judgment, comparisons
 from prefkit.errors import PrefkitError
 from prefkit.rewards._ruleset import RuleSet
 
-__all__ = ["BASELINES", "PrefPair", "evaluate_reward", "fit_rule_weights", "pairs_from_records"]
+__all__ = ["BASELINES", "as_comparisons", "evaluate_reward", "fit_rule_weights", "score_pairs"]
 
 BASELINES = ("random", "position", "longer")
 SLICE_KEYS = ("subset", "split", "category", "dataset", "condition", "stakeholder")
 
 
-def _columns(pairs: Sequence[PrefPair]) -> dict[str, list[Any]]:
+def _columns(pairs: Sequence[Comparison]) -> dict[str, list[Any]]:
     """Extra reward columns from the records (TRL passes dataset columns the same way): the
     ``condition`` of conditional reward models."""
-    conds = [p.meta.get("condition") for p in pairs]
+    conds = [p.metadata.get("condition") for p in pairs]
     return {"condition": [c or "" for c in conds]} if any(conds) else {}
 
 
-@dataclass(frozen=True)
-class PrefPair:
-    """Two responses to one prompt and the human verdict: "first", "second" or "tie"."""
-
-    id: str
-    prompt: Any
-    first: str
-    second: str
-    human: str
-    left: str | None  # "first" / "second" when the screen order is known
-    meta: dict[str, Any]
-    # per-criterion verdicts from the 1-5 ratings: criterion -> "first" / "second" / "tie"
-    criteria: dict[str, str] = field(default_factory=dict)
-
-
-def _as_pairs(data: Iterable[Judgment] | Sequence[PrefPair]) -> list[PrefPair]:
+def as_comparisons(data: Iterable[Judgment] | Sequence[Comparison]) -> list[Comparison]:
+    """The comparisons of records (through :func:`prefkit.data.comparisons`), or ``data``
+    itself when it holds comparisons already."""
+    if isinstance(data, ComparisonSet):
+        return list(data)
     items = list(data)
-    if items and isinstance(items[0], PrefPair):
-        return [p for p in items if isinstance(p, PrefPair)]
-    return pairs_from_records(r for r in items if isinstance(r, Judgment))
-
-
-def pairs_from_records(records: Iterable[Judgment]) -> list[PrefPair]:
-    """Pairwise records with two responses and a preference (others are not comparisons)."""
-    out = []
-    for k, rec in enumerate(records):
-        if len(rec.responses) != 2 or rec.preference is None:
-            continue
-        a, b = rec.responses
-        human = (
-            "tie" if rec.preference == "tie" else "first" if rec.preference == a.id else "second"
-        )
-        prompt: Any = (
-            rec.prompt
-            if isinstance(rec.prompt, str)
-            else [{"role": m.role, "content": m.content} for m in rec.prompt]
-        )
-        left = None
-        if rec.shown is not None:
-            left = "first" if rec.shown[0] == a.id else "second"
-        criteria = {}
-        for crit, by_id in (rec.ratings or {}).items():
-            ra, rb = by_id.get(a.id), by_id.get(b.id)
-            if ra is not None and rb is not None:
-                criteria[crit] = "first" if ra > rb else "second" if rb > ra else "tie"
-        out.append(
-            PrefPair(
-                str(rec.id or f"#{k}"),
-                prompt,
-                a.text,
-                b.text,
-                human,
-                left,
-                {
-                    **rec.metadata,
-                    **({"strength": rec.strength} if rec.strength is not None else {}),
-                },
-                criteria,
-            )
-        )
-    return out
+    if items and isinstance(items[0], Comparison):
+        return [p for p in items if isinstance(p, Comparison)]
+    return list(comparisons([r for r in items if isinstance(r, Judgment)], unit="content"))
 
 
 def _completions(prompts: Sequence[Any], texts: Sequence[str]) -> list[Any]:
@@ -152,7 +99,7 @@ def _kappa(margin: np.ndarray, human: np.ndarray, tol: float, seed: int) -> floa
 
 def evaluate_reward(
     reward: Callable[..., list[float]],
-    data: Iterable[Judgment] | Sequence[PrefPair],
+    data: Iterable[Judgment] | Sequence[Comparison],
     *,
     slices: Sequence[str] = SLICE_KEYS,
     failures: int = 20,
@@ -162,38 +109,59 @@ def evaluate_reward(
     """Pairwise accuracy (Wilson CI; reward ties as misses, and as half), Cohen's κ with the
     human choice, baselines (random, position-only where ``shown`` is known, longer wins),
     per-slice accuracy, per-rule ablation and failure cases for rule sets."""
-    pairs = _as_pairs(data)
+    pairs = as_comparisons(data)
     if not pairs:
         raise PrefkitError(
             "no pairwise judgment with two responses and a preference to evaluate on"
         )
-    s1, s2, feats = score_pairs(reward, pairs)
+    s1, s2, feats = _score(reward, pairs)
     return _report(reward, pairs, s1, s2, feats, slices, failures, tie_tolerance, seed)
 
 
 def score_pairs(
-    reward: Callable[..., list[float]], pairs: Sequence[PrefPair]
+    reward: Callable[..., list[float]],
+    prompts: Sequence[Any],
+    firsts: Sequence[str],
+    seconds: Sequence[str],
+    **columns: Sequence[Any],
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
-    """The reward of each pair's first and second response (and a rule set's features)."""
-    prompts = [p.prompt for p in pairs]
+    """The reward of each pair's first and second response, in two batched calls.
+
+    For a rule set, also each side's per-rule features (so a caller can explain a verdict
+    without scoring again). ``columns`` go to the reward as TRL passes dataset columns.
+    """
     feats = None
     if isinstance(reward, RuleSet):
-        f1 = reward.features(prompts, _completions(prompts, [p.first for p in pairs]))
-        f2 = reward.features(prompts, _completions(prompts, [p.second for p in pairs]))
+        f1 = reward.features(prompts, _completions(prompts, firsts))
+        f2 = reward.features(prompts, _completions(prompts, seconds))
         feats = (f1, f2)
-        s1, s2 = reward.combine(f1), reward.combine(f2)
-    else:
-        cols = _columns(pairs)
-        firsts = _completions(prompts, [p.first for p in pairs])
-        seconds = _completions(prompts, [p.second for p in pairs])
-        s1 = np.asarray(reward(prompts, firsts, **cols), dtype=float)
-        s2 = np.asarray(reward(prompts, seconds, **cols), dtype=float)
+        return reward.combine(f1), reward.combine(f2), feats
+    s1 = np.asarray(reward(prompts, _completions(prompts, firsts), **columns), dtype=float)
+    s2 = np.asarray(reward(prompts, _completions(prompts, seconds), **columns), dtype=float)
+    for side, s in (("first", s1), ("second", s2)):
+        if s.shape != (len(prompts),):
+            raise PrefkitError(
+                f"the reward returned {s.size} scores for {len(prompts)} {side} responses; a "
+                "reward must return one float per completion"
+            )
     return s1, s2, feats
+
+
+def _score(
+    reward: Callable[..., list[float]], pairs: Sequence[Comparison]
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+    return score_pairs(
+        reward,
+        [p.prompt_value() for p in pairs],
+        [p.first_text for p in pairs],
+        [p.second_text for p in pairs],
+        **_columns(pairs),
+    )
 
 
 def _report(
     reward: Any,
-    pairs: Sequence[PrefPair],
+    pairs: Sequence[Comparison],
     s1: np.ndarray,
     s2: np.ndarray,
     feats: tuple[np.ndarray, np.ndarray] | None,
@@ -202,7 +170,7 @@ def _report(
     tie_tolerance: float,
     seed: int,
 ) -> dict[str, Any]:
-    human = np.array([p.human for p in pairs])
+    human = np.array([p.verdict for p in pairs])
     margin = s1 - s2
     out: dict[str, Any] = {
         "reward": getattr(reward, "name", getattr(reward, "__name__", type(reward).__name__)),
@@ -218,8 +186,8 @@ def _report(
     return out
 
 
-def _baselines(pairs: Sequence[PrefPair], human: np.ndarray, seed: int) -> dict[str, Any]:
-    lengths = np.array([len(p.first) - len(p.second) for p in pairs], dtype=float)
+def _baselines(pairs: Sequence[Comparison], human: np.ndarray, seed: int) -> dict[str, Any]:
+    lengths = np.array([len(p.first_text) - len(p.second_text) for p in pairs], dtype=float)
     rng = np.random.default_rng(seed)
     out = {
         "random": {**_accuracy(rng.random(len(pairs)) - 0.5, human, 0.0), "expected": 0.5},
@@ -228,9 +196,11 @@ def _baselines(pairs: Sequence[PrefPair], human: np.ndarray, seed: int) -> dict[
             "rule": "characters of the response; equal lengths are misses (half in *_ties_half)",
         },
     }
-    known = np.array([p.left is not None for p in pairs])
+    known = np.array([p.shown_first is not None for p in pairs])
     if known.any():
-        left = np.array([1.0 if p.left == "first" else -1.0 for p in pairs if p.left is not None])
+        left = np.array(
+            [1.0 if p.shown_first else -1.0 for p in pairs if p.shown_first is not None]
+        )
         out["position"] = {
             **_accuracy(left, human[known], 0.0),
             "rule": "always the response shown on the left",
@@ -245,7 +215,7 @@ def _baselines(pairs: Sequence[PrefPair], human: np.ndarray, seed: int) -> dict[
 
 
 def _slices(
-    pairs: Sequence[PrefPair],
+    pairs: Sequence[Comparison],
     margin: np.ndarray,
     human: np.ndarray,
     keys: Sequence[str],
@@ -255,7 +225,7 @@ def _slices(
     for key in keys:
         groups: dict[str, list[int]] = defaultdict(list)
         for k, p in enumerate(pairs):
-            v = p.meta.get(key)
+            v = p.metadata.get(key)
             if isinstance(v, str | int | float | bool):
                 groups[str(v)].append(k)
         if len(groups) >= 1 and sum(len(g) for g in groups.values()) > 0:
@@ -294,7 +264,7 @@ def _ablation(
 
 
 def _failures(
-    pairs: Sequence[PrefPair],
+    pairs: Sequence[Comparison],
     margin: np.ndarray,
     human: np.ndarray,
     reward: Any,
@@ -309,21 +279,18 @@ def _failures(
     out = []
     for k in bad:
         p = pairs[int(k)]
+        pv = p.prompt_value()
         row: dict[str, Any] = {
-            "id": p.id,
-            "prompt": p.prompt
-            if isinstance(p.prompt, str)
-            else p.prompt[-1]["content"]
-            if p.prompt
-            else "",
-            "chosen": p.first if p.human == "first" else p.second,
-            "rejected": p.second if p.human == "first" else p.first,
+            "id": p.record,
+            "prompt": pv if isinstance(pv, str) else pv[-1]["content"] if pv else "",
+            "chosen": p.first_text if p.verdict == "first" else p.second_text,
+            "rejected": p.second_text if p.verdict == "first" else p.first_text,
             "margin": float(-signed[k]),
         }
         if feats is not None and isinstance(reward, RuleSet):
             scale = float(np.abs(reward.weights).sum()) if reward.normalize else 1.0
             fc, fr = (
-                (feats[0][k], feats[1][k]) if p.human == "first" else (feats[1][k], feats[0][k])
+                (feats[0][k], feats[1][k]) if p.verdict == "first" else (feats[1][k], feats[0][k])
             )
             row["contributions"] = [
                 {
@@ -339,7 +306,7 @@ def _failures(
 
 def fit_rule_weights(
     rules: RuleSet,
-    data: Iterable[Judgment] | Sequence[PrefPair],
+    data: Iterable[Judgment] | Sequence[Comparison],
     *,
     folds: int = 5,
     l2: float = 1.0,
@@ -350,14 +317,14 @@ def fit_rule_weights(
 
     Returns the rule set with the learned weights (and ``normalize`` kept) and a report.
     """
-    pairs = [p for p in _as_pairs(data) if p.human != "tie"]
+    pairs = [p for p in as_comparisons(data) if p.verdict != "tie"]
     if len(pairs) < 2 * folds:
         raise PrefkitError(
             f"weight fitting needs at least {2 * folds} non-tie pairs; there are {len(pairs)}"
         )
-    prompts = [p.prompt for p in pairs]
-    chosen = [p.first if p.human == "first" else p.second for p in pairs]
-    rejected = [p.second if p.human == "first" else p.first for p in pairs]
+    prompts = [p.prompt_value() for p in pairs]
+    chosen = [p.first_text if p.verdict == "first" else p.second_text for p in pairs]
+    rejected = [p.second_text if p.verdict == "first" else p.first_text for p in pairs]
     x = rules.features(prompts, _completions(prompts, chosen)) - rules.features(
         prompts, _completions(prompts, rejected)
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from prefkit.data import Judgment
+from prefkit.data import Judgment, assessments
 from prefkit.errors import PrefkitError
 from prefkit.rewards._embed import Embedder
 from prefkit.rewards._embedding_rm import FORMAT, _prompt_text
@@ -60,19 +60,13 @@ class MultiObjectiveRewardModel:
     def fit(self, records: Iterable[Judgment]) -> MultiObjectiveRewardModel:
         """Ridge regression of each criterion's rescaled rating on the features."""
         rows: dict[str, list[tuple[Any, str, float]]] = {}
-        for rec in records:
-            if not rec.ratings:
+        for a in assessments(records, unit="content"):
+            if a.kind != "rating" or a.scale is None:
                 continue
-            lo, hi = rec.rating_scale
-            prompt: Any = (
-                rec.prompt
-                if isinstance(rec.prompt, str)
-                else [{"role": m.role, "content": m.content} for m in rec.prompt]
+            lo, hi = a.scale
+            rows.setdefault(a.criterion, []).append(
+                (a.prompt_value(), a.text, (float(a.value) - lo) / (hi - lo))
             )
-            texts = {r.id: r.text for r in rec.responses}
-            for crit, by_id in rec.ratings.items():
-                for rid, v in by_id.items():
-                    rows.setdefault(crit, []).append((prompt, texts[rid], (v - lo) / (hi - lo)))
         if not rows:
             raise PrefkitError(
                 "a multi-objective model needs per-criterion ratings (Judgment.ratings); none found"

@@ -22,10 +22,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from prefkit.data import Judgment
+from prefkit.data import Comparison, Judgment
 from prefkit.errors import PrefkitError
 from prefkit.models._local import smollm2_checkpoint
-from prefkit.rewards._evaluate import PrefPair, _as_pairs
+from prefkit.rewards._evaluate import as_comparisons
 from prefkit.rewards._text import as_text
 
 __all__ = ["TransformerRewardModel", "smollm2_checkpoint"]
@@ -93,19 +93,19 @@ class TransformerRewardModel:
         return "transformer-rm"
 
     def fit(
-        self, data: Iterable[Judgment] | Sequence[PrefPair], *, resume: bool = True
+        self, data: Iterable[Judgment] | Sequence[Comparison], *, resume: bool = True
     ) -> TransformerRewardModel:
         import torch
         from datasets import Dataset
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
         from trl import RewardConfig, RewardTrainer
 
-        pairs = [p for p in _as_pairs(data) if p.human != "tie"]
+        pairs = [p for p in as_comparisons(data) if p.verdict != "tie"]
         if not pairs:
             raise PrefkitError("no pairwise judgments with a preference to train on")
         conds: list[str | None] = [None] * len(pairs)
         if self.conditional:
-            conds = [str(p.meta.get(self.condition_key) or "") or None for p in pairs]
+            conds = [str(p.metadata.get(self.condition_key) or "") or None for p in pairs]
             if not any(conds):
                 raise PrefkitError(
                     f"a conditional reward model needs judgments with metadata."
@@ -117,11 +117,15 @@ class TransformerRewardModel:
         if self.use_margin:
             rows["margin"] = []
         for p, cond in zip(pairs, conds, strict=True):
-            chosen, rejected = (p.first, p.second) if p.human == "first" else (p.second, p.first)
-            rows["chosen"].append(_render(p.prompt, chosen, cond))
-            rows["rejected"].append(_render(p.prompt, rejected, cond))
+            chosen, rejected = (
+                (p.first_text, p.second_text)
+                if p.verdict == "first"
+                else (p.second_text, p.first_text)
+            )
+            rows["chosen"].append(_render(p.prompt_value(), chosen, cond))
+            rows["rejected"].append(_render(p.prompt_value(), rejected, cond))
             if self.use_margin:
-                rows["margin"].append(float(p.meta.get("strength") or 1.0))
+                rows["margin"].append(float(p.strength or 1.0))
         tok = AutoTokenizer.from_pretrained(base)
         if tok.pad_token is None:
             tok.pad_token = tok.eos_token
