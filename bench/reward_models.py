@@ -44,7 +44,7 @@ def main() -> None:
     t = time.process_time()
     emb = EmbeddingRewardModel(embedder=Embedder(cache=tmp / "cache")).fit(train)
     emb_cpu = time.process_time() - t
-    emb_res = diagnose_reward(emb, test, failures=0)
+    emb_res = diagnose_reward(emb, test, failures=0).to_dict()
 
     t = time.process_time()
     smol = TransformerRewardModel(
@@ -56,7 +56,7 @@ def main() -> None:
         save_steps=10_000,
     ).fit(train)
     smol_cpu = time.process_time() - t
-    smol_res = diagnose_reward(smol, test, failures=0)
+    smol_res = diagnose_reward(smol, test, failures=0).to_dict()
 
     print(f"{path.parent.name}: {len(train)} training records, {len(test)} held-out pairs")
     print(f"{'model':34}{'CPU s':>10}{'accuracy':>10}{'95% CI':>18}{'ECE':>8}")

@@ -148,7 +148,7 @@ def test_ai_judgments_are_canonical_records(tmp_path: Path) -> None:
     back = read_records(tmp_path / "ai.jsonl")
     assert [r.model_copy(update={"id": None}) for r in back] == ai  # ids are assigned on write
     res = evaluate_reward(lambda p, c, **kw: [float(len(x)) for x in c], back, failures=0)
-    assert res["accuracy"] == 1.0  # the AI records feed every analysis unchanged
+    assert res.accuracy == 1.0  # the AI records feed every analysis unchanged
 
 
 def test_cli_judge_eval_and_run(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_embedding_rm_learns_and_round_trips(tmp_path: Path) -> None:
     m = tiny(epochs=80).fit(train)
     assert m.loss_history_[-1] < m.loss_history_[0] - 0.05  # the loss falls
     assert float(m.net_.weight.abs().sum()) > 0
-    acc = evaluate_reward(m, test, failures=0)["accuracy"]
+    acc = evaluate_reward(m, test, failures=0).accuracy
     assert acc > 0.6
     folder = m.save(tmp_path / "rm", {"heldout_accuracy": acc})
     assert {p.name for p in folder.iterdir()} == {
@@ -101,7 +101,9 @@ def test_ensembles() -> None:
 def test_diagnostics_calibration_ceiling_and_failures() -> None:
     recs = synthetic_summaries(300, noise=0.5, seed=4)
     m = tiny(epochs=60).fit(synthetic_summaries(400, noise=0.5, seed=5))
-    d = diagnose_reward(m, recs, failures=5)
+    diag = diagnose_reward(m, recs, failures=5)
+    assert diag.accuracy == diag.evaluation.accuracy and "RewardDiagnostics(" in repr(diag)
+    d = diag.to_dict()
     assert 0 <= d["calibration"]["ece"] < 0.5 and d["calibration"]["bins"]
     assert (
         d["agreement_ceiling"]["raw"] is None and "two annotators" in d["agreement_ceiling"]["note"]
@@ -168,7 +170,7 @@ def test_conditional_diagnostics_per_condition() -> None:
     from prefkit.rewards import synthetic_stakeholders
 
     m = tiny(head="mlp", epochs=150, conditional=True).fit(synthetic_stakeholders(300, seed=1))
-    d = diagnose_reward(m, synthetic_stakeholders(100, seed=9), failures=0)
+    d = diagnose_reward(m, synthetic_stakeholders(100, seed=9), failures=0).to_dict()
     assert d["accuracy"] > 0.9
     assert set(d["slices"]["condition"]) == {
         "[stakeholder=engineering; priority=speed]",
@@ -200,7 +202,7 @@ def test_accuracy_per_criterion_from_ratings(tmp_path: Path) -> None:
     def longer(prompts: list[Any], completions: list[Any], **kw: Any) -> list[float]:
         return [float(len(str(c))) for c in completions]
 
-    d = diagnose_reward(longer, rated_stakeholder_records(40, seed=2), failures=0)
+    d = diagnose_reward(longer, rated_stakeholder_records(40, seed=2), failures=0).to_dict()
     crit = d["slices"]["criterion"]
     # the cautious answer is the longer one: always right on harmlessness, never on helpfulness
     assert crit["harmlessness"]["accuracy"] == 1.0 and crit["helpfulness"]["accuracy"] == 0.0

@@ -127,7 +127,9 @@ def test_evaluation_baselines_ablation_and_failures() -> None:
             ]
         }
     )
-    res = evaluate_reward(rs, recs, failures=5)
+    ev = evaluate_reward(rs, recs, failures=5)
+    assert ev.ablation is not None and ev.failures[0].contributions
+    res = ev.to_dict()  # the --json output
     assert res["pairs"] == 300 and 0.6 < res["accuracy"] <= 1.0
     assert res["ci"][0] < res["accuracy"] < res["ci"][1] and res["kappa"] > 0.2
     assert set(res["baselines"]) == {"random", "longer", "position"}
@@ -145,7 +147,7 @@ def test_evaluation_baselines_ablation_and_failures() -> None:
     assert (
         rep["heldout_accuracy"] > 0.6 and rep["weights"]["covers"] > 0 > rep["weights"]["repeats"]
     )
-    assert evaluate_reward(fitted, recs)["accuracy"] >= res["accuracy"] - 0.05
+    assert (evaluate_reward(fitted, recs).accuracy or 0) >= res["accuracy"] - 0.05
 
 
 def test_hh_rlhf_longer_wins_baseline(shared_data: Path) -> None:
@@ -157,7 +159,7 @@ def test_hh_rlhf_longer_wins_baseline(shared_data: Path) -> None:
             load_rules(),
             read_records(shared_data / "hh-rlhf" / split / "test.jsonl.gz"),
             failures=0,
-        )
+        ).to_dict()
         got[split] = round(100 * res["baselines"]["longer"]["accuracy"], 1)
         assert (
             res["baselines"]["longer"]["accuracy_ties_half"]

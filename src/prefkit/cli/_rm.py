@@ -117,10 +117,10 @@ def train(
     if test_recs:
         res = diagnose_reward(model, test_recs, failures=0)
         metrics |= {
-            "heldout_accuracy": res["accuracy"],
-            "heldout_ci": res["ci"],
-            "heldout_ece": res["calibration"]["ece"],
-            "longer_wins": res["baselines"]["longer"]["accuracy"],
+            "heldout_accuracy": res.evaluation.accuracy,
+            "heldout_ci": list(res.evaluation.ci) if res.evaluation.ci else None,
+            "heldout_ece": res.calibration.ece,
+            "longer_wins": res.evaluation.baselines["longer"].accuracy,
         }
     if kind == "embedding":
         model.save(out, metrics)
@@ -177,10 +177,11 @@ def evaluate(
     reward: Any = (
         load_rules(model) if model.suffix in (".yaml", ".yml") else load_reward_model(model)
     )
-    res = diagnose_reward(reward, _records(paths, db, campaign), failures=failures)
+    diag = diagnose_reward(reward, _records(paths, db, campaign), failures=failures)
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)
-        html_out.write_text(rm_html(str(model), res), "utf-8")
+        html_out.write_text(rm_html(str(model), diag), "utf-8")
+    res = diag.to_dict()
     if as_json:
         print_json(res)
         return

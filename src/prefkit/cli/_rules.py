@@ -92,11 +92,15 @@ def evaluate(
         everything = [r for recs in sources.values() for r in recs]
         fitted, out["fit"] = fit_rule_weights(rs, everything)
     for name, recs in sources.items():
-        res = evaluate_reward(rs, recs, failures=failures)
+        res = evaluate_reward(rs, recs, failures=failures).to_dict()
         if fitted is not None:
             f = evaluate_reward(fitted, recs, failures=0)
             res["fitted"] = {
-                k: f[k] for k in ("pairs", "accuracy", "ci", "accuracy_ties_half", "kappa")
+                "pairs": f.pairs,
+                "accuracy": f.accuracy,
+                "ci": f.ci,
+                "accuracy_ties_half": f.accuracy_ties_half,
+                "kappa": f.kappa,
             }
         out["splits"][name] = res
     if html_out is not None:

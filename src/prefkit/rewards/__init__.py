@@ -18,6 +18,19 @@ from prefkit.rewards._evaluate import (
     score_pairs,
 )
 from prefkit.rewards._multi import MultiObjectiveRewardModel
+from prefkit.rewards._results import (
+    Ablation,
+    Accuracy,
+    BestOfK,
+    Calibration,
+    CalibrationBin,
+    Ceiling,
+    ConditionRow,
+    Contribution,
+    Failure,
+    RewardDiagnostics,
+    RewardEvaluation,
+)
 from prefkit.rewards._rules import RULE_KINDS, Rule
 from prefkit.rewards._ruleset import DEFAULT_RULES, RuleSet, load_rules
 from prefkit.rewards._synthetic import synthetic_stakeholders, synthetic_summaries
@@ -27,10 +40,21 @@ __all__ = [
     "BASELINES",
     "DEFAULT_RULES",
     "RULE_KINDS",
+    "Ablation",
+    "Accuracy",
+    "BestOfK",
+    "Calibration",
+    "CalibrationBin",
+    "Ceiling",
+    "ConditionRow",
+    "Contribution",
     "Embedder",
     "EmbeddingRewardModel",
     "Ensemble",
+    "Failure",
     "MultiObjectiveRewardModel",
+    "RewardDiagnostics",
+    "RewardEvaluation",
     "RewardFunction",
     "Rule",
     "RuleSet",

@@ -13,9 +13,17 @@ from prefkit.errors import PrefkitError
 from prefkit.rewards._evaluate import (
     SLICE_KEYS,
     _completions,
+    _pairs_and_skipped,
     _report,
     _score,
-    as_comparisons,
+)
+from prefkit.rewards._results import (
+    BestOfK,
+    Calibration,
+    CalibrationBin,
+    Ceiling,
+    ConditionRow,
+    RewardDiagnostics,
 )
 
 __all__ = ["diagnose_reward"]
@@ -23,7 +31,7 @@ __all__ = ["diagnose_reward"]
 
 def _calibration(
     margin: np.ndarray, human: np.ndarray, bins: int = 10, seed: int = 0
-) -> dict[str, Any]:
+) -> Calibration:
     """Expected calibration error of P(first wins) = σ(margin) over non-tie pairs, with the
     reliability diagram's bins (mean predicted vs observed frequency). Each pair's two responses
     are put in a random (seeded) order first: in files like HH-RLHF the chosen one always comes
@@ -34,7 +42,7 @@ def _calibration(
     p = 1 / (1 + np.exp(-m))
     y = np.where(flip, human[keep] != "first", human[keep] == "first").astype(float)
     if p.size == 0:
-        return {"ece": None, "bins": [], "note": "no pair with a human preference"}
+        return Calibration(None, (), "no pair with a human preference")
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(p, edges) - 1, 0, bins - 1)
     rows, ece = [], 0.0
@@ -44,19 +52,13 @@ def _calibration(
             conf, acc = float(p[sel].mean()), float(y[sel].mean())
             ece += sel.mean() * abs(conf - acc)
             rows.append(
-                {
-                    "from": float(edges[b]),
-                    "to": float(edges[b + 1]),
-                    "pairs": int(sel.sum()),
-                    "predicted": conf,
-                    "observed": acc,
-                }
+                CalibrationBin(float(edges[b]), float(edges[b + 1]), int(sel.sum()), conf, acc)
             )
-    return {
-        "ece": float(ece),
-        "bins": rows,
-        "note": "P(first) = sigmoid(reward margin): meaningful for Bradley-Terry-trained models",
-    }
+    return Calibration(
+        float(ece),
+        tuple(rows),
+        "P(first) = sigmoid(reward margin): meaningful for Bradley-Terry-trained models",
+    )
 
 
 def diagnose_reward(
@@ -65,47 +67,52 @@ def diagnose_reward(
     *,
     failures: int = 20,
     seed: int = 0,
-) -> dict[str, Any]:
+) -> RewardDiagnostics:
     """``evaluate_reward`` plus calibration, the agreement ceiling, length correlation,
     best-of-k accuracy and the most confidently wrong pairs."""
     from prefkit.analysis import preference_agreement
     from prefkit.data import comparisons
 
     recs = list(records)
-    pairs = as_comparisons(recs)
+    pairs, skipped = _pairs_and_skipped(recs)
     if not pairs:
         raise PrefkitError(
             "no pairwise judgment with two responses and a preference to evaluate on"
         )
     s1, s2, feats = _score(reward, pairs)  # scored once, for every figure below
-    out = _report(reward, pairs, s1, s2, feats, SLICE_KEYS, failures, 1e-9, seed)
+    ev = _report(reward, pairs, s1, s2, feats, SLICE_KEYS, failures, 1e-9, seed, skipped)
     conds = {str(p.metadata.get("condition") or "") for p in pairs} - {""}
     human = np.array([p.verdict for p in pairs])
-    out["calibration"] = _calibration(s1 - s2, human, seed=seed)
     lengths = np.array(
         [len(p.first_text) for p in pairs] + [len(p.second_text) for p in pairs], dtype=float
     )
     scores = np.concatenate([s1, s2])
-    out["length_correlation"] = (
-        float(np.corrcoef(scores, lengths)[0, 1])
-        if scores.std() > 0 and lengths.std() > 0
-        else None
-    )
     agree = preference_agreement(comparisons(recs), bootstrap=0)
-    out["agreement_ceiling"] = {
-        "raw": agree.raw.value,
-        "pairs": agree.raw_pairs,
-        "note": agree.raw.note or "human-human raw agreement on units judged more than once",
-    }
-    out["best_of_k"] = _best_of_k(reward, recs)
-    if conds and getattr(reward, "conditional", False):
-        out["by_condition"] = _by_condition(reward, pairs, sorted(conds))
-    return out
+    return RewardDiagnostics(
+        evaluation=ev,
+        calibration=_calibration(s1 - s2, human, seed=seed),
+        length_correlation=(
+            float(np.corrcoef(scores, lengths)[0, 1])
+            if scores.std() > 0 and lengths.std() > 0
+            else None
+        ),
+        agreement_ceiling=Ceiling(
+            agree.raw.value,
+            agree.raw_pairs,
+            agree.raw.note or "human-human raw agreement on units judged more than once",
+        ),
+        best_of_k=_best_of_k(reward, recs),
+        by_condition=(
+            _by_condition(reward, pairs, sorted(conds))
+            if conds and getattr(reward, "conditional", False)
+            else None
+        ),
+    )
 
 
 def _by_condition(
     reward: Callable[..., list[float]], pairs: list[Any], conditions: list[str], limit: int = 20
-) -> list[dict[str, Any]]:
+) -> tuple[ConditionRow, ...]:
     """How the ranking of the same pair changes across conditions (stakeholders)."""
     rows = []
     for p in pairs[:limit]:
@@ -115,11 +122,11 @@ def _by_condition(
         for c in conditions:
             s = reward([pv, pv], comps, condition=c)
             prefer[c] = "first" if s[0] > s[1] else "second" if s[1] > s[0] else "tie"
-        rows.append({"id": p.record, "prefers": prefer, "changes": len(set(prefer.values())) > 1})
-    return rows
+        rows.append(ConditionRow(p.record, prefer, len(set(prefer.values())) > 1))
+    return tuple(rows)
 
 
-def _best_of_k(reward: Callable[..., list[float]], recs: list[Judgment]) -> dict[str, Any]:
+def _best_of_k(reward: Callable[..., list[float]], recs: list[Judgment]) -> BestOfK:
     """For records ranking k >= 3 responses: how often the reward's top pick is the human's."""
     hits = n = 0
     for rec in recs:
@@ -132,5 +139,5 @@ def _best_of_k(reward: Callable[..., list[float]], recs: list[Judgment]) -> dict
         hits += int(top == rec.ranking[0])
         n += 1
     if not n:
-        return {"records": 0, "accuracy": None, "note": "no record ranks three or more responses"}
-    return {"records": n, "accuracy": hits / n, "note": None}
+        return BestOfK(0, None, "no record ranks three or more responses")
+    return BestOfK(n, hits / n, None)

@@ -11,6 +11,13 @@ import numpy as np
 
 from prefkit.data import Comparison, ComparisonSet, Judgment, comparisons
 from prefkit.errors import PrefkitError
+from prefkit.rewards._results import (
+    Ablation,
+    Accuracy,
+    Contribution,
+    Failure,
+    RewardEvaluation,
+)
 from prefkit.rewards._ruleset import RuleSet
 
 __all__ = ["BASELINES", "as_comparisons", "evaluate_reward", "fit_rule_weights", "score_pairs"]
@@ -55,29 +62,31 @@ def _wilson(k: float, n: int, z: float = 1.959964) -> list[float] | None:
     return [c - h, c + h]
 
 
-def _accuracy(margin: np.ndarray, human: np.ndarray, tol: float) -> dict[str, Any]:
+def _accuracy(margin: np.ndarray, human: np.ndarray, tol: float, **extra: Any) -> Accuracy:
     """``margin`` = score(first) - score(second); humans' ties are left out and counted."""
     pref = human != "tie"
     m = np.where(human == "first", margin, -margin)[pref]  # > 0: the reward agrees
     n = int(m.size)
     if n == 0:
-        return {"pairs": 0, "accuracy": None, "note": "no pair with a human preference"}
+        return Accuracy(0, note="no pair with a human preference", **extra)
     correct = int((m > tol).sum())
     ties = int((np.abs(m) <= tol).sum())
     half = (correct + 0.5 * ties) / n
     per = np.where(m > tol, 1.0, np.where(np.abs(m) <= tol, 0.5, 0.0))
     se = float(per.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
-    return {
-        "pairs": n,
-        "correct": correct,
-        "reward_ties": ties,
-        "accuracy": correct / n,
-        "ci": _wilson(correct, n),
-        "accuracy_ties_half": half,
-        "ci_ties_half": [half - 1.959964 * se, half + 1.959964 * se],
-        "human_ties": int((~pref).sum()),
-        "note": None,
-    }
+    ci = _wilson(correct, n)
+    return Accuracy(
+        pairs=n,
+        correct=correct,
+        reward_ties=ties,
+        accuracy=correct / n,
+        ci=(ci[0], ci[1]) if ci else None,
+        accuracy_ties_half=half,
+        ci_ties_half=(half - 1.959964 * se, half + 1.959964 * se),
+        human_ties=int((~pref).sum()),
+        note=None,
+        **extra,
+    )
 
 
 def _kappa(margin: np.ndarray, human: np.ndarray, tol: float, seed: int) -> float | None:
@@ -105,17 +114,33 @@ def evaluate_reward(
     failures: int = 20,
     tie_tolerance: float = 1e-9,
     seed: int = 0,
-) -> dict[str, Any]:
+) -> RewardEvaluation:
     """Pairwise accuracy (Wilson CI; reward ties as misses, and as half), Cohen's κ with the
     human choice, baselines (random, position-only where ``shown`` is known, longer wins),
-    per-slice accuracy, per-rule ablation and failure cases for rule sets."""
-    pairs = as_comparisons(data)
+    per-slice accuracy, per-rule ablation and failure cases for rule sets.
+
+    Pairs come from :func:`prefkit.data.comparisons`; pairs of identical texts (nothing to
+    prefer) are left out and counted in ``skipped``.
+    """
+    pairs, skipped = _pairs_and_skipped(data)
     if not pairs:
         raise PrefkitError(
             "no pairwise judgment with two responses and a preference to evaluate on"
         )
     s1, s2, feats = _score(reward, pairs)
-    return _report(reward, pairs, s1, s2, feats, slices, failures, tie_tolerance, seed)
+    return _report(reward, pairs, s1, s2, feats, slices, failures, tie_tolerance, seed, skipped)
+
+
+def _pairs_and_skipped(
+    data: Iterable[Judgment] | Sequence[Comparison],
+) -> tuple[list[Comparison], dict[str, int]]:
+    if isinstance(data, ComparisonSet):
+        return list(data), {"identical_texts": data.skipped.get("identical_texts", 0)}
+    items = list(data)
+    if items and isinstance(items[0], Comparison):
+        return [p for p in items if isinstance(p, Comparison)], {}
+    comps = comparisons([r for r in items if isinstance(r, Judgment)], unit="content")
+    return list(comps), {"identical_texts": comps.skipped.get("identical_texts", 0)}
 
 
 def score_pairs(
@@ -169,48 +194,57 @@ def _report(
     failures: int,
     tie_tolerance: float,
     seed: int,
-) -> dict[str, Any]:
+    skipped: dict[str, int] | None = None,
+) -> RewardEvaluation:
     human = np.array([p.verdict for p in pairs])
     margin = s1 - s2
-    out: dict[str, Any] = {
-        "reward": getattr(reward, "name", getattr(reward, "__name__", type(reward).__name__)),
-        "pairs": len(pairs),
-        **_accuracy(margin, human, tie_tolerance),
-        "kappa": _kappa(margin, human, tie_tolerance, seed),
-        "baselines": _baselines(pairs, human, seed),
-    }
-    out["slices"] = _slices(pairs, margin, human, slices, tie_tolerance)
-    if feats is not None and isinstance(reward, RuleSet):
-        out["ablation"] = _ablation(reward, feats, human, tie_tolerance)
-    out["failures"] = _failures(pairs, margin, human, reward, feats, failures, tie_tolerance)
-    return out
+    acc = _accuracy(margin, human, tie_tolerance)
+    return RewardEvaluation(
+        reward=str(getattr(reward, "name", getattr(reward, "__name__", type(reward).__name__))),
+        pairs=len(pairs),
+        correct=acc.correct,
+        reward_ties=acc.reward_ties,
+        accuracy=acc.accuracy,
+        ci=acc.ci,
+        accuracy_ties_half=acc.accuracy_ties_half,
+        ci_ties_half=acc.ci_ties_half,
+        human_ties=int((human == "tie").sum()),
+        note=acc.note,
+        kappa=_kappa(margin, human, tie_tolerance, seed),
+        baselines=_baselines(pairs, human, seed),
+        slices=_slices(pairs, margin, human, slices, tie_tolerance),
+        ablation=(
+            _ablation(reward, feats, human, tie_tolerance)
+            if feats is not None and isinstance(reward, RuleSet)
+            else None
+        ),
+        failures=_failures(pairs, margin, human, reward, feats, failures, tie_tolerance),
+        skipped=dict(skipped or {}),
+    )
 
 
-def _baselines(pairs: Sequence[Comparison], human: np.ndarray, seed: int) -> dict[str, Any]:
+def _baselines(pairs: Sequence[Comparison], human: np.ndarray, seed: int) -> dict[str, Accuracy]:
     lengths = np.array([len(p.first_text) - len(p.second_text) for p in pairs], dtype=float)
     rng = np.random.default_rng(seed)
     out = {
-        "random": {**_accuracy(rng.random(len(pairs)) - 0.5, human, 0.0), "expected": 0.5},
-        "longer": {
-            **_accuracy(lengths, human, 0.0),
-            "rule": "characters of the response; equal lengths are misses (half in *_ties_half)",
-        },
+        "random": _accuracy(rng.random(len(pairs)) - 0.5, human, 0.0, expected=0.5),
+        "longer": _accuracy(
+            lengths,
+            human,
+            0.0,
+            rule="characters of the response; equal lengths are misses (half in *_ties_half)",
+        ),
     }
     known = np.array([p.shown_first is not None for p in pairs])
     if known.any():
         left = np.array(
             [1.0 if p.shown_first else -1.0 for p in pairs if p.shown_first is not None]
         )
-        out["position"] = {
-            **_accuracy(left, human[known], 0.0),
-            "rule": "always the response shown on the left",
-        }
+        out["position"] = _accuracy(
+            left, human[known], 0.0, rule="always the response shown on the left"
+        )
     else:
-        out["position"] = {
-            "pairs": 0,
-            "accuracy": None,
-            "note": "no record says which response was shown first (shown)",
-        }
+        out["position"] = Accuracy(0, note="no record says which response was shown first (shown)")
     return out
 
 
@@ -220,8 +254,8 @@ def _slices(
     human: np.ndarray,
     keys: Sequence[str],
     tol: float,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+) -> dict[str, dict[str, Accuracy]]:
+    out: dict[str, dict[str, Accuracy]] = {}
     for key in keys:
         groups: dict[str, list[int]] = defaultdict(list)
         for k, p in enumerate(pairs):
@@ -245,22 +279,16 @@ def _slices(
 
 def _ablation(
     rules: RuleSet, feats: tuple[np.ndarray, np.ndarray], human: np.ndarray, tol: float
-) -> list[dict[str, Any]]:
+) -> tuple[Ablation, ...]:
     f1, f2 = feats
-    full = _accuracy(rules.combine(f1) - rules.combine(f2), human, tol)["accuracy"]
+    full = _accuracy(rules.combine(f1) - rules.combine(f2), human, tol).accuracy
     rows = []
     for j, r in enumerate(rules.rules):
         w = rules.weights.copy()
         w[j] = 0.0
-        acc = _accuracy(rules.combine(f1, w) - rules.combine(f2, w), human, tol)["accuracy"]
-        rows.append(
-            {
-                "rule": r.name,
-                "accuracy_without": acc,
-                "change": None if acc is None or full is None else acc - full,
-            }
-        )
-    return rows
+        acc = _accuracy(rules.combine(f1, w) - rules.combine(f2, w), human, tol).accuracy
+        rows.append(Ablation(r.name, acc, None if acc is None or full is None else acc - full))
+    return tuple(rows)
 
 
 def _failures(
@@ -271,7 +299,7 @@ def _failures(
     feats: tuple[np.ndarray, np.ndarray] | None,
     limit: int,
     tol: float,
-) -> list[dict[str, Any]]:
+) -> tuple[Failure, ...]:
     """Misranked pairs (the reward prefers the response people did not), worst first."""
     signed = np.where(human == "first", margin, np.where(human == "second", -margin, np.nan))
     bad = np.flatnonzero(signed < -tol)
@@ -280,28 +308,31 @@ def _failures(
     for k in bad:
         p = pairs[int(k)]
         pv = p.prompt_value()
-        row: dict[str, Any] = {
-            "id": p.record,
-            "prompt": pv if isinstance(pv, str) else pv[-1]["content"] if pv else "",
-            "chosen": p.first_text if p.verdict == "first" else p.second_text,
-            "rejected": p.second_text if p.verdict == "first" else p.first_text,
-            "margin": float(-signed[k]),
-        }
+        contributions: tuple[Contribution, ...] = ()
         if feats is not None and isinstance(reward, RuleSet):
             scale = float(np.abs(reward.weights).sum()) if reward.normalize else 1.0
             fc, fr = (
                 (feats[0][k], feats[1][k]) if p.verdict == "first" else (feats[1][k], feats[0][k])
             )
-            row["contributions"] = [
-                {
-                    "rule": r.name,
-                    "chosen": float(r.weight * fc[j] / (scale or 1)),
-                    "rejected": float(r.weight * fr[j] / (scale or 1)),
-                }
+            contributions = tuple(
+                Contribution(
+                    r.name,
+                    float(r.weight * fc[j] / (scale or 1)),
+                    float(r.weight * fr[j] / (scale or 1)),
+                )
                 for j, r in enumerate(reward.rules)
-            ]
-        out.append(row)
-    return out
+            )
+        out.append(
+            Failure(
+                id=p.record,
+                prompt=pv if isinstance(pv, str) else pv[-1]["content"] if pv else "",
+                chosen=p.first_text if p.verdict == "first" else p.second_text,
+                rejected=p.second_text if p.verdict == "first" else p.first_text,
+                margin=float(-signed[k]),
+                contributions=contributions,
+            )
+        )
+    return tuple(out)
 
 
 def fit_rule_weights(

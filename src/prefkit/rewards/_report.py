@@ -86,7 +86,14 @@ def rules_html(
     title: str = "Rule rewards against human preferences",
     standalone: bool = True,
 ) -> str:
-    """``results``: {"splits": {name: evaluate_reward output (+ "fitted")}, "fit": report}."""
+    """``results``: {"splits": {name: RewardEvaluation or its dict (+ "fitted")}, "fit": report}."""
+    results = {
+        **results,
+        "splits": {
+            k: v.to_dict() if hasattr(v, "to_dict") else v
+            for k, v in results.get("splits", {}).items()
+        },
+    }
     parts = [f"<h1>{html.escape(title)}</h1>", _summary(results)]
     fit = results.get("fit")
     if fit:
@@ -155,8 +162,9 @@ def _reliability(cal: dict[str, Any]) -> str:
     return svg_image(fig, "reliability diagram")
 
 
-def rm_html(name: str, r: dict[str, Any], *, standalone: bool = True) -> str:
-    """``diagnose_reward``'s result as a page."""
+def rm_html(name: str, result: Any, *, standalone: bool = True) -> str:
+    """A :class:`RewardDiagnostics` (``diagnose_reward``'s result) as a page."""
+    r: dict[str, Any] = result.to_dict() if hasattr(result, "to_dict") else result
     b, cal, ceil = r["baselines"], r["calibration"], r["agreement_ceiling"]
     bok = r.get("best_of_k") or {}
     parts = [
