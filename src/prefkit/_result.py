@@ -132,7 +132,12 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     hints = get_type_hints(cls)
     docs = _field_docs(cls)
     props = {}
+    flatten = getattr(cls, "_flatten", None)  # a field whose object is merged into to_dict()
     for f in dataclasses.fields(cls):
+        if f.name == flatten:
+            inner = _object_schema(hints[f.name], defs)
+            props.update(inner["properties"])
+            continue
         s = dict(_schema_of(hints[f.name], defs))
         if f.name in docs:
             s["description"] = docs[f.name]
@@ -142,7 +147,7 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         "type": "object",
         "description": summary,
         "properties": props,
-        "required": [f.name for f in dataclasses.fields(cls)],
+        "required": list(props),
     }
 
 

@@ -115,6 +115,14 @@ def import_(
     squality_mode: Annotated[
         str, typer.Option("--squality-mode", help="SQuALITY: pairwise (default) or ranking.")
     ] = "pairwise",
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="A column map (YAML) for a wide file with one column per annotator: CSV, "
+            "JSON lines or a JSON array (see prefkit.data.ColumnMap).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import judgments into the store, all-or-nothing in one transaction."""
@@ -134,6 +142,7 @@ def import_(
             split=split,
             squality_mode=squality_mode,
             progress=lambda n: bar.update(task, completed=n),
+            mapping=mapping,
         )
         where = store.safe_url
     n_records = sum(res.n_records for res in results)

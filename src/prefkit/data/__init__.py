@@ -25,6 +25,7 @@ from prefkit.data._io import (
     records_to_dataset,
     write_records,
 )
+from prefkit.data._mapping import ColumnMap, ResponseColumns, load_column_map, records_from_wide
 from prefkit.data._records import (
     Judgment,
     Message,
@@ -44,6 +45,7 @@ __all__ = [
     "AddResult",
     "Assessment",
     "AssessmentSet",
+    "ColumnMap",
     "Comparison",
     "ComparisonSet",
     "ConversionReport",
@@ -51,6 +53,7 @@ __all__ = [
     "Message",
     "ReadResult",
     "Response",
+    "ResponseColumns",
     "Store",
     "Timings",
     "UnitSummary",
@@ -60,11 +63,13 @@ __all__ = [
     "detect_format",
     "import_sources",
     "judgment_from_dict",
+    "load_column_map",
     "load_records",
     "open_store",
     "prompt_key",
     "read_records",
     "records_from_dataset",
+    "records_from_wide",
     "records_to_dataset",
     "render_prompt",
     "response_key",

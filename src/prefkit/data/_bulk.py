@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import prefkit
 from prefkit.data._io import IMPORT_FORMATS, ReadResult, detect_format, line_rows, load_records
@@ -48,6 +49,7 @@ def import_sources(
     squality_mode: str = "pairwise",
     parallel: bool | None = None,
     progress: Callable[[int], None] | None = None,
+    mapping: Any = None,
 ) -> tuple[list[ReadResult], AddResult]:
     """Read every source and store its records, all in one transaction.
 
@@ -56,6 +58,7 @@ def import_sources(
             ``PARALLEL_MIN_BYTES`` and there is more than one CPU; ``PREFKIT_IMPORT_PARALLEL=0|1``
             overrides that).
         progress: called with the number of records written so far.
+        mapping: a column map for wide files (see :func:`prefkit.data.load_records`).
 
     Returns the per-source read results (``n_records``, ``rows``, ``invalid``) and what was added.
     Raises ``RecordError`` (``path:line``) or ``StoreError``; then nothing is written.
@@ -69,6 +72,13 @@ def import_sources(
             path = Path(src)
             if not path.exists():
                 raise PrefkitError(f"{path}: no such file or folder")
+            if mapping is not None:
+                res = load_records(path, skip_invalid=skip_invalid, mapping=mapping)
+                results.append(res)
+                planner = _Planner()
+                for chunk in _chunks(res.records, _WRITE_CHUNK):
+                    yield planner.plan(chunk)
+                continue
             fmt = detect_format(path) if format == "auto" else format
             if _use_helper(path, fmt, parallel):
                 res = ReadResult(records=[], format=fmt, path=str(path), streamed=0)

@@ -471,6 +471,66 @@ def line_rows(path: Path, fmt: str) -> Iterable[tuple[int, Any]] | None:
     return _json_rows(path)
 
 
+def _wide_rows(path: Path) -> Iterator[tuple[int, Any]]:
+    """Rows of a wide file for a column map: CSV/TSV, JSON lines, or a JSON array of objects."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if ".csv" in suffixes or ".tsv" in suffixes:
+        yield from _csv_rows(path)
+        return
+    with _open_text(path) as fh:
+        try:
+            head = fh.read(1 << 16).lstrip("\ufeff \t\r\n")[:1]
+        except UnicodeDecodeError as exc:
+            raise RecordError(f"not UTF-8 text ({exc.reason})", line=1) from None
+    if head == "[":
+        with _open_text(path) as fh:
+            try:
+                rows = json.load(fh)
+            except json.JSONDecodeError as exc:
+                raise RecordError(f"invalid JSON: {exc.msg}", line=exc.lineno) from None
+        if not isinstance(rows, list):
+            raise RecordError("a JSON file for a column map holds a list of row objects")
+        yield from enumerate(rows, start=1)  # "line" N: the N-th row of the array
+        return
+    for lineno, line in _json_rows(path):
+        try:
+            yield lineno, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield lineno, RecordError(f"invalid JSON: {exc.msg} (column {exc.colno})")
+
+
+def _mapped(
+    path: Path, mapping: Any, *, skip_invalid: bool, progress: Callable[[int], None] | None
+) -> ReadResult:
+    from prefkit.data._mapping import ColumnMap, load_column_map, records_from_wide
+
+    cmap = mapping if isinstance(mapping, ColumnMap) else load_column_map(mapping)
+    result = ReadResult(records=[], format="mapped", path=str(path))
+    where = str(path)
+
+    def counted() -> Iterator[tuple[int, Any]]:
+        for lineno, row in _wide_rows(path):
+            result.rows += 1
+            if progress is not None:
+                progress(lineno)
+            yield lineno, row
+
+    with paused_gc():
+        if skip_invalid:
+            for lineno, row in counted():
+                try:
+                    result.records.extend(records_from_wide([(lineno, row)], cmap, where))
+                except RecordError as exc:
+                    result.invalid.append(exc)
+        else:
+            try:
+                result.records.extend(records_from_wide(counted(), cmap, where))
+            except RecordError as exc:
+                raise exc.located(where, exc.line) from None
+        assign_ids(result, skip_invalid=skip_invalid)
+    return result
+
+
 def load_records(
     source: str | Path | Any,
     format: str = "auto",
@@ -479,6 +539,7 @@ def load_records(
     split: str | None = None,
     squality_mode: str = "pairwise",
     progress: Callable[[int], None] | None = None,
+    mapping: Any = None,
 ) -> ReadResult:
     """Read a judgment file, a dataset folder or a ``datasets.Dataset`` into canonical records.
 
@@ -489,6 +550,8 @@ def load_records(
             instead of raising on the first.
         split: which split of a saved ``DatasetDict`` to read (default ``train``).
         squality_mode: ``pairwise`` (default) or ``ranking``, see ``judgments_from_squality``.
+        mapping: a column map (a :class:`prefkit.data.ColumnMap` or the path of its YAML) for
+            a wide file with one column per annotator (CSV, JSON lines or a JSON array).
 
     Raises:
         RecordError: a row is invalid (``path:line``, field and the expectation in the message).
@@ -507,6 +570,8 @@ def load_records(
     path = Path(source)
     if not path.exists():
         raise PrefkitError(f"{path}: no such file or folder")
+    if mapping is not None:
+        return _mapped(path, mapping, skip_invalid=skip_invalid, progress=progress)
     fmt = detect_format(path) if format == "auto" else format
     rows: Iterable[tuple[int, Any]]
     if fmt == "csv":

@@ -7,7 +7,7 @@ Schemas come from these classes (docs/schemas/).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 from prefkit._result import Result, to_data
 
@@ -269,6 +269,8 @@ class RewardDiagnostics(Result):
     agreement_ceiling: Ceiling
     best_of_k: BestOfK
     by_condition: tuple[ConditionRow, ...] | None = None
+
+    _flatten: ClassVar[str] = "evaluation"  # to_dict() and the JSON Schema merge it in
 
     def __getattr__(self, name: str) -> Any:
         # the evaluation's figures read as the diagnostics' own (accuracy, ci, baselines...)
