@@ -106,6 +106,8 @@ def _missing(x: Any) -> bool:
 
 def _plain(values: Sequence[Any], name: str) -> list[Any]:
     """Labels as plain Python values (numpy scalars unwrapped); missing ones are refused."""
+    if isinstance(values, list) and set(map(type, values)) <= {int, str}:
+        return values  # the common case: nothing to unwrap, nothing missing
     out = [v.item() if isinstance(v, np.generic) else v for v in values]
     for i, v in enumerate(out):
         if _missing(v):

@@ -33,40 +33,56 @@ def dawid_skene(
     labels: Sequence[tuple[str, str, int]],
     n_classes: int = 3,
     *,
-    max_iter: int = 200,
-    tol: float = 1e-8,
+    max_iter: int = 500,
+    tol: float = 1e-6,
     smoothing: float = 0.01,
 ) -> DawidSkene:
     """EM for (unit, annotator, label) triples: Dawid & Skene (1979), "Maximum likelihood
     estimation of observer error-rates using the EM algorithm". Starts from the majority vote;
-    a small additive ``smoothing`` keeps confusion rows away from zero. Raises if EM does not
-    converge within ``max_iter`` iterations."""
+    a small additive ``smoothing`` keeps confusion rows away from zero. Converged when no
+    posterior moves by more than ``tol`` or the log-likelihood gains less than ``tol`` of its
+    size in an iteration. Raises if EM does not converge within ``max_iter`` iterations."""
     if not labels:
         raise AnalysisError("Dawid-Skene needs labels; there are none")
+    from scipy import sparse
+
     units = sorted({u for u, _, _ in labels})
     annotators = sorted({a for _, a, _ in labels})
     ui = {u: i for i, u in enumerate(units)}
     ai = {a: i for i, a in enumerate(annotators)}
-    u_idx = np.array([ui[u] for u, _, _ in labels])
-    a_idx = np.array([ai[a] for _, a, _ in labels])
-    lab = np.array([k for _, _, k in labels])
-    t = np.zeros((len(units), n_classes))
-    np.add.at(t, (u_idx, lab), 1.0)
+    u_idx = np.fromiter((ui[u] for u, _, _ in labels), np.int64, len(labels))
+    a_idx = np.fromiter((ai[a] for _, a, _ in labels), np.int64, len(labels))
+    lab = np.fromiter((k for _, _, k in labels), np.int64, len(labels))
+    n, n_u, n_a, k = len(labels), len(units), len(annotators), n_classes
+    ones = np.ones(n)
+    # sparse incidence matrices turn both EM sums into matrix products (np.add.at is slow)
+    by_cell = sparse.csr_matrix((ones, (a_idx * k + lab, np.arange(n))), shape=(n_a * k, n))
+    by_unit = sparse.csr_matrix((ones, (u_idx, np.arange(n))), shape=(n_u, n))
+    t = np.zeros((n_u, k))
+    t[:, :] = (by_unit @ sparse.csr_matrix((ones, (np.arange(n), lab)), shape=(n, k))).toarray()
     t /= t.sum(axis=1, keepdims=True)
+    delta = float("inf")
+    ll_prev = -float("inf")
     for it in range(1, max_iter + 1):
         prior = t.mean(axis=0)
-        conf = np.full((len(annotators), n_classes, n_classes), smoothing)
-        np.add.at(conf, (a_idx, slice(None), lab), t[u_idx])  # type: ignore[arg-type]
+        # conf[a, true, given] = smoothing + Σ over a's labels "given" of t[unit, true]
+        cells = np.asarray(by_cell @ t[u_idx])  # (a·given) × true
+        conf = smoothing + cells.reshape(n_a, k, k).transpose(0, 2, 1)
         conf /= conf.sum(axis=2, keepdims=True)
-        log_t = np.tile(np.log(np.maximum(prior, 1e-300)), (len(units), 1))
-        np.add.at(log_t, u_idx, np.log(conf[a_idx, :, lab]))
-        log_t -= log_t.max(axis=1, keepdims=True)
-        new = np.exp(log_t)
-        new /= new.sum(axis=1, keepdims=True)
+        log_conf = np.log(conf)
+        log_t = np.log(np.maximum(prior, 1e-300)) + np.asarray(
+            by_unit @ log_conf[a_idx, :, lab]
+        )
+        top = log_t.max(axis=1, keepdims=True)
+        new = np.exp(log_t - top)
+        norm = new.sum(axis=1, keepdims=True)
+        ll = float((top + np.log(norm)).sum())  # the marginal log-likelihood (EM: never falls)
+        new /= norm
         delta = float(np.abs(new - t).max())
         t = new
-        if delta < tol:
+        if delta < tol or (it > 1 and ll - ll_prev <= tol * abs(ll)):
             return DawidSkene(annotators, units, t.mean(axis=0), conf, t, it)
+        ll_prev = ll
     raise AnalysisError(
         f"Dawid-Skene did not converge in {max_iter} iterations (the class probabilities still "
         f"moved by {delta:.2g} in the last one, tolerance {tol:g}). This happens when few units "

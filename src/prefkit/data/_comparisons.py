@@ -71,7 +71,9 @@ def prompt_key(prompt: Judgment | Any) -> str:
 
 def response_key(pkey: str, text: str) -> str:
     """A response's identity: its prompt and its text."""
-    return _key(pkey, text)
+    return hashlib.blake2b(
+        f"{pkey}\x00{text}\x00".encode("utf-8", "surrogatepass"), digest_size=8
+    ).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,14 +233,9 @@ def _summary(
     content_of: Callable[[Any], str] | None,
 ) -> UnitSummary:
     per_unit = Counter(r.unit for r in rows)
-    seen: set[tuple[str, str]] = set()
-    repeats = 0
-    for r in sorted(rows, key=lambda r: r.order):
-        k = (r.unit, r.annotator, *_sub(r))
-        if k in seen:
-            repeats += 1
-        else:
-            seen.add(k)
+    # rows come in record order; (unit, annotator[, criterion]) seen before is a repeat
+    keys = [(r.unit, r.annotator, *_sub(r)) for r in rows]
+    repeats = len(keys) - len(set(keys))
     groups: list[tuple[str, ...]] = []
     if content_of is not None and unit_key == "item":
         by_content: dict[str, set[str]] = defaultdict(set)
@@ -542,6 +539,7 @@ class AssessmentSet(Sequence[Assessment]):
         self.rows: tuple[Assessment, ...] = tuple(rows)
         self.unit_key = unit_key
         self.records = records
+        self._groups: dict[tuple[str, str], list[Assessment]] | None = None
 
     @overload
     def __getitem__(self, i: int) -> Assessment: ...
@@ -567,13 +565,25 @@ class AssessmentSet(Sequence[Assessment]):
     ) -> dict[str, dict[str, list[Assessment]]]:
         """unit -> annotator -> that annotator's assessments of the unit, in record order."""
         out: dict[str, dict[str, list[Assessment]]] = {}
-        for a in sorted(self.rows, key=lambda a: a.order):
-            if a.criterion == criterion and a.kind == kind:
-                out.setdefault(a.unit, {}).setdefault(a.annotator, []).append(a)
+        for a in self.of(criterion, kind):
+            out.setdefault(a.unit, {}).setdefault(a.annotator, []).append(a)
         return out
 
+    def of(self, criterion: str, kind: Literal["rating", "label"]) -> list[Assessment]:
+        """The assessments of one criterion, in record order (grouped once, then kept)."""
+        if self._groups is None:
+            groups: dict[tuple[str, str], list[Assessment]] = {}
+            for a in self.rows:  # built in record order
+                groups.setdefault((a.criterion, a.kind), []).append(a)
+            self._groups = groups
+        return self._groups.get((criterion, kind), [])
+
     def summary(self, criterion: str | None = None) -> UnitSummary:
-        rows = [a for a in self.rows if criterion is None or a.criterion == criterion]
+        rows = (
+            list(self.rows)
+            if criterion is None
+            else self.of(criterion, "rating") + self.of(criterion, "label")
+        )
         return _summary(self.unit_key, rows, lambda a: f"{a.response}")
 
 
