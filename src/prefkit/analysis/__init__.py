@@ -14,6 +14,7 @@ from prefkit.analysis._agreement import (
     cohen_kappa,
     fleiss_kappa,
     krippendorff_alpha,
+    krippendorff_alpha_codes,
     raw_agreement,
 )
 from prefkit.analysis._bias import (
@@ -23,7 +24,7 @@ from prefkit.analysis._bias import (
     ratings_vs_preference,
 )
 from prefkit.analysis._consistency import TRANSITIVITY_RULE, self_consistency, transitivity
-from prefkit.analysis._pairwise import criterion_agreement, leniency, preference_agreement
+from prefkit.analysis._pairwise import criterion_agreement, preference_agreement
 from prefkit.analysis._reliability import DawidSkene, dawid_skene
 from prefkit.analysis._report import (
     SCHEMA_VERSION,
@@ -84,8 +85,8 @@ __all__ = [
     "fleiss_kappa",
     "gold_from_records",
     "krippendorff_alpha",
+    "krippendorff_alpha_codes",
     "length_bias",
-    "leniency",
     "logistic_regression",
     "position_bias",
     "preference_agreement",

@@ -22,6 +22,7 @@ __all__ = [
     "cohen_kappa",
     "fleiss_kappa",
     "krippendorff_alpha",
+    "krippendorff_alpha_codes",
     "raw_agreement",
 ]
 
@@ -263,7 +264,32 @@ def krippendorff_alpha(
     x = _alpha_matrix(data, level, domain)
     if x.ndim != 2:
         raise AnalysisError("expected a raters × units matrix (2-D), NaN where a rater gave none")
-    stats = _UnitStats.build(x, level)
+    present = ~np.isnan(x)
+    cols = np.nonzero(present.T)  # unit-major: (unit, rater)
+    stats = _UnitStats.from_codes(cols[0], x.T[present.T], level)
+    return _alpha_result(stats, level, bootstrap, confidence, seed)
+
+
+def krippendorff_alpha_codes(
+    units: Any,
+    values: Any,
+    level: Level = "nominal",
+    *,
+    bootstrap: int = 0,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> AlphaResult:
+    """:func:`krippendorff_alpha` from (unit index, value) pairs instead of a raters × units
+    matrix: the same numbers, without a dense matrix (crowd data with thousands of raters)."""
+    if level not in LEVELS:
+        raise AnalysisError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
+    stats = _UnitStats.from_codes(np.asarray(units), np.asarray(values, dtype=float), level)
+    return _alpha_result(stats, level, bootstrap, confidence, seed)
+
+
+def _alpha_result(
+    stats: _UnitStats, level: str, bootstrap: int, confidence: float, seed: int
+) -> AlphaResult:
     alpha = stats.alpha(None)
     ci = None
     if bootstrap > 0:
@@ -314,28 +340,36 @@ class _UnitStats:
         self.units = int(m.size)
 
     @classmethod
-    def build(cls, x: np.ndarray, level: str) -> _UnitStats:
-        present = ~np.isnan(x)
-        m_all = present.sum(axis=0)
-        keep = m_all >= 2
-        if not keep.any():
+    def from_codes(cls, unit: np.ndarray, x: np.ndarray, level: str) -> _UnitStats:
+        """From the unit index and the value of every (non-missing) value."""
+        ok = ~np.isnan(x)
+        unit, x = unit[ok], x[ok]
+        _, u = np.unique(unit, return_inverse=True) if unit.size else (unit, unit)
+        m_all = np.bincount(u) if u.size else np.zeros(0, dtype=np.int64)
+        keep_unit = m_all >= 2
+        if not keep_unit.any():
             raise AnalysisError(
                 "Krippendorff's alpha needs units with at least two values; no unit was rated twice"
             )
-        x, present, m = x[:, keep], present[:, keep], m_all[keep].astype(float)
-        values = np.unique(x[present])
+        keep = keep_unit[u]
+        new = np.cumsum(keep_unit) - 1  # renumber the kept units 0..n-1
+        u, x = new[u[keep]], x[keep]
+        m = m_all[keep_unit].astype(float)
+        values = np.unique(x)
         if values.size < 2:
             raise AnalysisError(
                 f"Krippendorff's alpha is undefined: every pairable value is {values[0]:g} "
                 "(no variation to agree or disagree on)"
             )
+        n_units = m.size
         if level == "interval":
-            xc = np.where(present, x - x[present].mean(), 0.0)  # centred: no cancellation
-            return cls(level, m, None, xc.sum(axis=0), (xc * xc).sum(axis=0), values)
-        cols = np.nonzero(present)
-        idx = np.searchsorted(values, x[cols])
+            xc = x - x.mean()  # centred: no cancellation
+            s1 = np.bincount(u, weights=xc, minlength=n_units)
+            s2 = np.bincount(u, weights=xc * xc, minlength=n_units)
+            return cls(level, m, None, s1, s2, values)
+        idx = np.searchsorted(values, x)
         v = values.size
-        counts = np.bincount(cols[1] * v + idx, minlength=m.size * v).reshape(m.size, v)
+        counts = np.bincount(u * v + idx, minlength=n_units * v).reshape(n_units, v)
         return cls(level, m, counts.astype(float), None, None, values)
 
     def alpha(self, w: np.ndarray | None, *, strict: bool = True) -> float:

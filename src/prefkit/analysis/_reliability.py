@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from prefkit.analysis._agreement import AnalysisError
 
-__all__ = ["DawidSkene", "dawid_skene"]
+__all__ = ["DawidSkene", "DawidSkeneCodes", "dawid_skene", "dawid_skene_codes"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,6 @@ def dawid_skene(
     size in an iteration. Raises if EM does not converge within ``max_iter`` iterations."""
     if not labels:
         raise AnalysisError("Dawid-Skene needs labels; there are none")
-    from scipy import sparse
-
     units = sorted({u for u, _, _ in labels})
     annotators = sorted({a for _, a, _ in labels})
     ui = {u: i for i, u in enumerate(units)}
@@ -53,7 +52,57 @@ def dawid_skene(
     u_idx = np.fromiter((ui[u] for u, _, _ in labels), np.int64, len(labels))
     a_idx = np.fromiter((ai[a] for _, a, _ in labels), np.int64, len(labels))
     lab = np.fromiter((k for _, _, k in labels), np.int64, len(labels))
-    n, n_u, n_a, k = len(labels), len(units), len(annotators), n_classes
+    fit = _fit(u_idx, a_idx, lab, len(units), len(annotators), n_classes, max_iter, tol, smoothing)
+    prior, conf, t, it = fit
+    return DawidSkene(annotators, units, prior, conf, t, it)
+
+
+@dataclass(frozen=True)
+class DawidSkeneCodes:
+    """A Dawid-Skene fit on integer codes: each annotator's reliability, and the iterations."""
+
+    reliability: np.ndarray
+    iterations: int
+
+    def __iter__(self) -> Any:
+        return iter(enumerate(self.reliability))
+
+
+def dawid_skene_codes(
+    u: np.ndarray,
+    a: np.ndarray,
+    v: np.ndarray,
+    n_classes: int,
+    *,
+    n_annotators: int | None = None,
+    max_iter: int = 500,
+    tol: float = 1e-6,
+    smoothing: float = 0.01,
+) -> DawidSkeneCodes:
+    """:func:`dawid_skene` on (unit, annotator, label) index arrays; reliability per annotator
+    index (annotators without labels get the prior's)."""
+    _, u2 = np.unique(u, return_inverse=True)
+    n_a = int(n_annotators if n_annotators is not None else a.max() + 1)
+    prior, conf, _t, it = _fit(
+        u2, a, v, int(u2.max()) + 1, n_a, n_classes, max_iter, tol, smoothing
+    )
+    return DawidSkeneCodes(np.einsum("k,akk->a", prior, conf), it)
+
+
+def _fit(
+    u_idx: np.ndarray,
+    a_idx: np.ndarray,
+    lab: np.ndarray,
+    n_u: int,
+    n_a: int,
+    k: int,
+    max_iter: int,
+    tol: float,
+    smoothing: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    from scipy import sparse
+
+    n = lab.size
     ones = np.ones(n)
     # sparse incidence matrices turn both EM sums into matrix products (np.add.at is slow)
     by_cell = sparse.csr_matrix((ones, (a_idx * k + lab, np.arange(n))), shape=(n_a * k, n))
@@ -70,9 +119,7 @@ def dawid_skene(
         conf = smoothing + cells.reshape(n_a, k, k).transpose(0, 2, 1)
         conf /= conf.sum(axis=2, keepdims=True)
         log_conf = np.log(conf)
-        log_t = np.log(np.maximum(prior, 1e-300)) + np.asarray(
-            by_unit @ log_conf[a_idx, :, lab]
-        )
+        log_t = np.log(np.maximum(prior, 1e-300)) + np.asarray(by_unit @ log_conf[a_idx, :, lab])
         top = log_t.max(axis=1, keepdims=True)
         new = np.exp(log_t - top)
         norm = new.sum(axis=1, keepdims=True)
@@ -81,7 +128,7 @@ def dawid_skene(
         delta = float(np.abs(new - t).max())
         t = new
         if delta < tol or (it > 1 and ll - ll_prev <= tol * abs(ll)):
-            return DawidSkene(annotators, units, t.mean(axis=0), conf, t, it)
+            return t.mean(axis=0), conf, t, it
         ll_prev = ll
     raise AnalysisError(
         f"Dawid-Skene did not converge in {max_iter} iterations (the class probabilities still "

@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from prefkit._perf import paused_gc
 from prefkit._result import json_schema
 from prefkit.analysis._bias import length_bias, position_bias, ratings_vs_preference
 from prefkit.analysis._consistency import self_consistency, transitivity
@@ -22,7 +23,6 @@ from prefkit.analysis._results import (
     Reliability,
     Warning,
 )
-from prefkit.analysis._tables import reliability
 from prefkit.data import (
     AssessmentSet,
     ComparisonSet,
@@ -71,14 +71,15 @@ def annotator_reliability(
     (:func:`gold_from_records`).
     """
     table = preference_table(comps)
-    unit_gold: dict[str, int] = {}
+    unit_gold: dict[int, Any] = {}
     if gold:
-        for unit, raters in comps.by_unit().items():
-            c = next(iter(raters.values()))
+        index = {u: i for i, u in enumerate(table.units)}
+        for c in comps:
+            i = index[c.unit]
             g = gold.get(c.pair)
-            if g is not None:
-                unit_gold[unit] = 0 if g == c.first else 1 if g == c.second else 2
-    return reliability(table, (0, 1, 2), gold=unit_gold or None, threshold=threshold)
+            if g is not None and i not in unit_gold:
+                unit_gold[i] = 0 if g == c.first else 1 if g == c.second else 2
+    return table.reliability(gold=unit_gold or None, threshold=threshold)
 
 
 def _meaning(alpha: float) -> str:
@@ -211,7 +212,24 @@ def analyze(
     Returns:
         An :class:`AnalysisReport`; ``to_dict()`` is the ``prefkit analyze --json`` output.
     """
-    recs = list(records)
+    with paused_gc():  # hundreds of thousands of small, acyclic objects: see prefkit._perf
+        return _analyze(
+            list(records), unit, gold, threshold, leniency_threshold, bootstrap, seed, source,
+            campaign,
+        )  # fmt: skip
+
+
+def _analyze(
+    recs: list[Judgment],
+    unit: UnitSpec,
+    gold: Mapping[str, str] | None,
+    threshold: float,
+    leniency_threshold: float,
+    bootstrap: int,
+    seed: int,
+    source: str | None,
+    campaign: str | None,
+) -> AnalysisReport:
     comps = comparisons(recs, unit=unit)
     assess: AssessmentSet = assessments(recs, unit=unit)
     crits = [

@@ -20,8 +20,9 @@ import hashlib
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple, overload
 
 from prefkit.data._records import TIE, Judgment
 from prefkit.errors import PrefkitError
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 UNKNOWN_ANNOTATOR = "(unknown)"
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 Verdict = Literal["first", "second", "tie"]
 UnitSpec = Literal["auto", "item", "content"] | Callable[[Judgment], str]
 UNIT_CHOICES = ("auto", "item", "content")
@@ -76,9 +78,11 @@ def response_key(pkey: str, text: str) -> str:
     ).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(NamedTuple):
     """One annotator's verdict on two responses of one unit, in the unit's orientation.
+
+    An immutable named tuple rather than a frozen dataclass: a report over 300k judgments
+    builds hundreds of thousands of them, and a frozen dataclass costs ten times as much to make.
 
     Attributes:
         unit: the unit's key (the item id, or a content key).
@@ -125,7 +129,7 @@ class Comparison:
     item: str | None = None
     repeat_of: str | None = None
     source: str | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = _EMPTY
     rationale: str | None = None
 
     @property
@@ -484,9 +488,9 @@ def comparisons(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> Comp
     return ComparisonSet(rows, mode, len(recs), skipped)
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """One annotator's rating or label of one response, on one criterion.
+class Assessment(NamedTuple):
+    """One annotator's rating or label of one response, on one criterion (an immutable named
+    tuple, like :class:`Comparison`).
 
     Attributes:
         unit: the rated thing's key: the item and the response (or, without items, the
@@ -521,7 +525,7 @@ class Assessment:
     order: int
     item: str | None = None
     scale: tuple[int, int] | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = _EMPTY
     prompt: Any = None
     text: str = ""
 
