@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -19,48 +18,86 @@ from prefkit.analysis._results import (
     RatingsVsPreference,
     SideTest,
 )
-from prefkit.data import Comparison
+from prefkit.data import Comparison, ComparisonSet
 
 TIE = "tie"
 Vote = Comparison
+_CODE = {"first": 0, "second": 1, "tie": 2}
+
+
+class _Cols(NamedTuple):
+    annotator: np.ndarray  # codes
+    names: list[str]
+    verdict: np.ndarray  # 0 first, 1 second, 2 tie
+    shown_first: np.ndarray  # 1, 0, -1 unknown
+    len_first: np.ndarray
+    len_second: np.ndarray
+    ratings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _cols(votes: ComparisonSet | Sequence[Comparison]) -> _Cols:
+    if isinstance(votes, ComparisonSet):
+        c = votes.columns
+        return _Cols(
+            c.annotator, c.annotator_names, c.verdict, c.shown_first, c.len_first,
+            c.len_second, c.ratings,
+        )  # fmt: skip
+    rows = list(votes)
+    names = sorted({v.annotator for v in rows})
+    idx = {n: i for i, n in enumerate(names)}
+    ratings: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    for k, v in enumerate(rows):
+        for crit, (a, b) in v.ratings.items():
+            ix, ra, rb = ratings.setdefault(crit, ([], [], []))
+            ix.append(k)
+            ra.append(a)
+            rb.append(b)
+    return _Cols(
+        np.array([idx[v.annotator] for v in rows], dtype=np.int64),
+        names,
+        np.array([_CODE[v.verdict] for v in rows], dtype=np.int64),
+        np.array(
+            [-1 if v.shown_first is None else int(v.shown_first) for v in rows], dtype=np.int64
+        ),
+        np.array([len(v.first_text) for v in rows], dtype=np.int64),
+        np.array([len(v.second_text) for v in rows], dtype=np.int64),
+        {c: (np.array(x), np.array(y), np.array(z)) for c, (x, y, z) in ratings.items()},
+    )
+
 
 __all__ = ["length_bias", "logistic_regression", "position_bias", "ratings_vs_preference"]
 
 
-def position_bias(votes: Sequence[Vote]) -> PositionBias:
+def position_bias(votes: ComparisonSet | Sequence[Vote]) -> PositionBias:
     """P(the left response wins) over non-tie comparisons with a known ``shown`` order, overall
     and per annotator, with an exact two-sided binomial test of P(left) = 0.5."""
     test_name = "exact two-sided binomial test of P(left) = 0.5"
-    known = [v for v in votes if v.left is not None and v.winner != TIE]
-    if not known:
+    c = _cols(votes)
+    known = (c.shown_first >= 0) & (c.verdict != 2)
+    if not known.any():
         return PositionBias(
             None,
             (),
             test_name,
             "no non-tie comparison records which response was shown on the left (shown)",
         )
+    left_won = known & ((c.verdict == 0) == (c.shown_first == 1))
 
-    def test(annotator: str | None, vs: list[Vote]) -> SideTest:
-        left = sum(1 for v in vs if v.winner == v.left)
-        res = stats.binomtest(left, len(vs), 0.5)
+    def test(annotator: str | None, n: int, left: int) -> SideTest:
+        res = stats.binomtest(left, n, 0.5)
         ci = res.proportion_ci(confidence_level=0.95, method="exact")
         return SideTest(
-            annotator,
-            len(vs),
-            left,
-            left / len(vs),
-            (float(ci.low), float(ci.high)),
-            float(res.pvalue),
+            annotator, n, left, left / n, (float(ci.low), float(ci.high)), float(res.pvalue)
         )
 
-    by: dict[str, list[Vote]] = defaultdict(list)
-    for v in known:
-        by[v.annotator].append(v)
+    n_by = np.bincount(c.annotator[known], minlength=len(c.names))
+    left_by = np.bincount(c.annotator[left_won], minlength=len(c.names))
+    rows = sorted(
+        (test(c.names[i], int(n_by[i]), int(left_by[i])) for i in np.flatnonzero(n_by)),
+        key=lambda r: r.annotator or "",
+    )
     return PositionBias(
-        test(None, known),
-        tuple(test(a, vs) for a, vs in sorted(by.items())),
-        test_name,
-        None,
+        test(None, int(known.sum()), int(left_won.sum())), tuple(rows), test_name, None
     )
 
 
@@ -93,25 +130,27 @@ def logistic_regression(
     raise AnalysisError(f"logistic regression did not converge in {max_iter} iterations")
 
 
-def length_bias(votes: Sequence[Vote]) -> LengthBias:
+def length_bias(votes: ComparisonSet | Sequence[Vote]) -> LengthBias:
     """Logistic regression of the choice on the standardized length difference.
 
     Over non-tie comparisons, y = 1 when the first response won and x = (len(first) -
     len(second)) / sd. The slope is the change in log-odds of winning per standard deviation of
     extra length; > 0 means longer responses win more. 95 % Wald interval.
     """
-    vs = [v for v in votes if v.winner != TIE]
+    c = _cols(votes)
+    decided = c.verdict != 2
+    n = int(decided.sum())
 
     def empty(note: str, longer: float | None = None, sd: float | None = None) -> LengthBias:
-        return LengthBias(len(vs), longer, sd, None, None, None, None, (), note)
+        return LengthBias(n, longer, sd, None, None, None, None, (), note)
 
-    if len(vs) < 10:
-        return empty(f"length bias needs at least 10 non-tie comparisons; there are {len(vs)}")
-    diff = np.array([len(v.first_text) - len(v.second_text) for v in vs], dtype=float)
+    if n < 10:
+        return empty(f"length bias needs at least 10 non-tie comparisons; there are {n}")
+    diff = (c.len_first[decided] - c.len_second[decided]).astype(float)
     sd = float(diff.std(ddof=1))
     if sd == 0:
         return empty("every pair has the same length difference; nothing to regress on")
-    y = np.array([v.verdict == "first" for v in vs], dtype=float)
+    y = (c.verdict[decided] == 0).astype(float)
     longer = diff != 0
     longer_won = float(np.mean((diff[longer] > 0) == (y[longer] == 1))) if longer.any() else None
     try:
@@ -129,7 +168,7 @@ def length_bias(votes: Sequence[Vote]) -> LengthBias:
         if sel.any():
             bins.append(LengthBin(float(lo), float(hi), int(sel.sum()), float(won[sel].mean())))
     return LengthBias(
-        votes=len(vs),
+        votes=n,
         longer_wins=longer_won,
         sd_chars=sd,
         log_odds_per_sd=float(beta[1]),
@@ -141,28 +180,23 @@ def length_bias(votes: Sequence[Vote]) -> LengthBias:
     )
 
 
-def ratings_vs_preference(votes: Sequence[Vote]) -> RatingsVsPreference:
+def ratings_vs_preference(votes: ComparisonSet | Sequence[Vote]) -> RatingsVsPreference:
     """Per criterion: does the preferred response get the higher rating?
 
     ``agree``: the winner is rated higher (or, for a tie, both equal); ``equal``: a preference
     but equal ratings; ``contradict``: the winner is rated lower (or a tie with unequal ratings).
     """
-    counts: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"agree": 0, "equal": 0, "contradict": 0}
-    )
-    for v in votes:
-        for crit, (rf, rs) in v.ratings.items():
-            c = counts[crit]
-            if v.verdict == "tie":
-                c["agree" if rf == rs else "contradict"] += 1
-            elif rf == rs:
-                c["equal"] += 1
-            else:
-                c["agree" if (rf > rs) == (v.verdict == "first") else "contradict"] += 1
-    if not counts:
+    c = _cols(votes)
+    if not c.ratings:
         return RatingsVsPreference((), "no comparison carries ratings of both responses")
     rows = []
-    for crit, c in sorted(counts.items()):
-        n = sum(c.values())
-        rows.append(RatingCheck(crit, n, c["agree"], c["equal"], c["contradict"], c["agree"] / n))
+    for crit, (idx, rf, rs) in sorted(c.ratings.items()):
+        v = c.verdict[idx]
+        tie = v == 2
+        equal_r = rf == rs
+        agree = (tie & equal_r) | (~tie & ~equal_r & ((rf > rs) == (v == 0)))
+        equal = ~tie & equal_r
+        n = int(idx.size)
+        a, e = int(agree.sum()), int(equal.sum())
+        rows.append(RatingCheck(crit, n, a, e, n - a - e, a / n))
     return RatingsVsPreference(tuple(rows), None)

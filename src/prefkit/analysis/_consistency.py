@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from prefkit.analysis._agreement import AnalysisError, cohen_kappa
 from prefkit.analysis._results import (
@@ -15,9 +17,74 @@ from prefkit.analysis._results import (
     Transitivity,
     TransitivityRow,
 )
-from prefkit.data import Comparison
+from prefkit.data import Comparison, ComparisonSet
 
 TIE = "tie"
+_VERDICTS = ("first", "second", "tie")
+
+
+class _Row(NamedTuple):
+    """The few fields of a comparison that consistency and transitivity read."""
+
+    annotator: str
+    unit: str
+    order: int
+    verdict: str
+    label: int
+    prompt_key: str
+    first: str
+    second: str
+    winner: str
+
+
+def _rows(comps: ComparisonSet | Sequence[Comparison], keep: np.ndarray | None) -> list[Any]:
+    if not isinstance(comps, ComparisonSet):
+        return list(comps)
+    c = comps.columns
+    idx = np.flatnonzero(keep) if keep is not None else np.arange(len(c))
+    out = []
+    for k in idx.tolist():
+        v = int(c.verdict[k])
+        first, second = c.key_names[int(c.first[k])], c.key_names[int(c.second[k])]
+        out.append(
+            _Row(
+                c.annotator_names[int(c.annotator[k])],
+                c.unit_names[int(c.unit[k])],
+                int(c.order[k]),
+                _VERDICTS[v],
+                v,
+                c.prompt_names[int(c.prompt[k])],
+                first,
+                second,
+                first if v == 0 else second if v == 1 else TIE,
+            )
+        )
+    return out
+
+
+def _repeated(comps: ComparisonSet) -> np.ndarray:
+    """Rows whose (annotator, unit) has two or more passes."""
+    c = comps.columns
+    if not len(c):
+        return np.zeros(0, dtype=bool)
+    key = c.unit * (len(c.annotator_names) or 1) + c.annotator
+    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    return counts[inv] >= 2
+
+
+def _in_triads(comps: ComparisonSet) -> np.ndarray:
+    """Rows in a block (annotator, prompt) with three or more responses: only they can form a
+    triad."""
+    c = comps.columns
+    if not len(c):
+        return np.zeros(0, dtype=bool)
+    block = c.annotator * (len(c.prompt_names) or 1) + c.prompt
+    pairs = np.unique(
+        np.concatenate([np.stack([block, c.first], 1), np.stack([block, c.second], 1)]), axis=0
+    )
+    blocks, n = np.unique(pairs[:, 0], return_counts=True)
+    return np.isin(block, blocks[n >= 3])
+
 
 __all__ = ["TRANSITIVITY_RULE", "self_consistency", "transitivity"]
 
@@ -29,7 +96,7 @@ TRANSITIVITY_RULE = (
 )
 
 
-def self_consistency(comps: Sequence[Comparison]) -> SelfConsistency:
+def self_consistency(comps: ComparisonSet | Sequence[Comparison]) -> SelfConsistency:
     """Flip rates and κ over every pair of passes of units an annotator judged more than once.
 
     With k passes of one unit by one annotator, all k·(k−1)/2 pairs of passes are compared (so
@@ -37,8 +104,9 @@ def self_consistency(comps: Sequence[Comparison]) -> SelfConsistency:
     *tie flip* (a tie one time, a preference the other). κ is Cohen's between the earlier and
     the later pass of each pair.
     """
-    passes: dict[tuple[str, str], list[Comparison]] = defaultdict(list)
-    for v in sorted(comps, key=lambda v: v.order):
+    passes_in = _rows(comps, _repeated(comps) if isinstance(comps, ComparisonSet) else None)
+    passes: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for v in sorted(passes_in, key=lambda v: v.order):
         passes[(v.annotator, v.unit)].append(v)
     repeated = {k: vs for k, vs in passes.items() if len(vs) >= 2}
     if not repeated:
@@ -91,7 +159,9 @@ def _geq(rel: dict[tuple[str, str], str], a: str, b: str) -> bool:
     return w in (a, TIE)
 
 
-def transitivity(comps: Sequence[Comparison], *, max_cycles: int = 50) -> Transitivity:
+def transitivity(
+    comps: ComparisonSet | Sequence[Comparison], *, max_cycles: int = 50
+) -> Transitivity:
     """Cyclic triads per annotator and overall, Kendall's ζ, and the cycles themselves.
 
     Kendall & Babington Smith (1940), "On the method of paired comparisons": with d circular
@@ -100,8 +170,9 @@ def transitivity(comps: Sequence[Comparison], *, max_cycles: int = 50) -> Transi
     one prompt, every pair judged); cycles are counted on every fully judged triad under
     ``TRANSITIVITY_RULE``.
     """
+    edges = _rows(comps, _in_triads(comps) if isinstance(comps, ComparisonSet) else None)
     blocks: dict[tuple[str, str], dict[tuple[str, str], str]] = defaultdict(dict)
-    for v in sorted(comps, key=lambda v: v.order):
+    for v in sorted(edges, key=lambda v: v.order):
         # each annotator's first pass over a pair counts, as in agreement
         blocks[(v.annotator, v.prompt_key)].setdefault(_edge(v), v.winner)
     per: dict[str, dict[str, Any]] = defaultdict(
@@ -171,5 +242,5 @@ def transitivity(comps: Sequence[Comparison], *, max_cycles: int = 50) -> Transi
     )
 
 
-def _edge(v: Comparison) -> tuple[str, str]:
+def _edge(v: Any) -> tuple[str, str]:
     return (v.first, v.second) if v.first < v.second else (v.second, v.first)

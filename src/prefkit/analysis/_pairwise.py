@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from prefkit.analysis._results import CriterionAgreement, PreferenceAgreement
 from prefkit.analysis._tables import CodeTable
 from prefkit.data import AssessmentSet, ComparisonSet
@@ -18,12 +20,19 @@ __all__ = ["criterion_agreement", "criterion_table", "preference_agreement", "pr
 
 def preference_table(comps: ComparisonSet) -> CodeTable:
     """Each annotator's first verdict per unit: 0 first, 1 second, 2 tie."""
-    return CodeTable.build((c.unit, c.annotator, c.label) for c in comps)
+    c = comps.columns
+    return CodeTable.from_codes(c.unit, c.annotator, c.verdict, c.unit_names, c.annotator_names)
 
 
 def criterion_table(assess: AssessmentSet, criterion: str, kind: Any) -> CodeTable:
     """Each annotator's first rating or label per unit of one criterion."""
-    return CodeTable.build((a.unit, a.annotator, a.value) for a in assess.of(criterion, kind))
+    col = assess.columns(criterion, kind)
+    if col is None:
+        e = np.zeros(0, dtype=np.int64)
+        return CodeTable.from_codes(e, e, [], [], [])
+    return CodeTable.from_codes(
+        col.unit, col.annotator, col.values, col.unit_names, col.annotator_names
+    )
 
 
 def preference_agreement(
@@ -67,9 +76,8 @@ def criterion_agreement(
     t = criterion_table(assess, criterion, kind)
     is_rating = kind == "rating"
     cohen, without, conf = t.pairs(weighted=is_rating, confusion=not is_rating)
-    scales = {a.scale for a in assess.of(criterion, kind) if a.scale}
-    lo = min((s[0] for s in scales), default=0)
-    hi = max((s[1] for s in scales), default=1)
+    col = assess.columns(criterion, kind)
+    lo, hi = col.scale if col is not None and col.scale else (0, 1)
     skip = None
     if is_rating and t.k > max_categories:
         skip = (

@@ -80,12 +80,23 @@ def dawid_skene_codes(
     smoothing: float = 0.01,
 ) -> DawidSkeneCodes:
     """:func:`dawid_skene` on (unit, annotator, label) index arrays; reliability per annotator
-    index (annotators without labels get the prior's)."""
-    _, u2 = np.unique(u, return_inverse=True)
+    index. Units with the same labels from the same annotators are one weighted pattern (EM
+    treats them alike), so few annotators over many units cost little."""
     n_a = int(n_annotators if n_annotators is not None else a.max() + 1)
+    order = np.lexsort((a, u))
+    u, a, v = u[order], a[order], v[order]
+    _, u2, per = np.unique(u, return_inverse=True, return_counts=True)
+    start = np.concatenate([[0], np.cumsum(per)[:-1]])
+    slot = np.arange(u2.size) - start[u2]
+    grid = np.full((per.size, int(per.max())), -1, dtype=np.int64)
+    grid[u2, slot] = a * n_classes + v
+    patterns, weight = np.unique(grid, axis=0, return_counts=True)
+    pu, ps = np.nonzero(patterns >= 0)
+    codes = patterns[pu, ps]
     prior, conf, _t, it = _fit(
-        u2, a, v, int(u2.max()) + 1, n_a, n_classes, max_iter, tol, smoothing
-    )
+        pu, codes // n_classes, codes % n_classes, patterns.shape[0], n_a, n_classes, max_iter,
+        tol, smoothing, weight.astype(float),
+    )  # fmt: skip
     return DawidSkeneCodes(np.einsum("k,akk->a", prior, conf), it)
 
 
@@ -99,10 +110,14 @@ def _fit(
     max_iter: int,
     tol: float,
     smoothing: float,
+    weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """EM over units (or weighted unit patterns: ``weight`` counts the units of each)."""
     from scipy import sparse
 
     n = lab.size
+    w = np.ones(n_u) if weight is None else weight
+    total = float(w.sum())
     ones = np.ones(n)
     # sparse incidence matrices turn both EM sums into matrix products (np.add.at is slow)
     by_cell = sparse.csr_matrix((ones, (a_idx * k + lab, np.arange(n))), shape=(n_a * k, n))
@@ -113,9 +128,10 @@ def _fit(
     delta = float("inf")
     ll_prev = -float("inf")
     for it in range(1, max_iter + 1):
-        prior = t.mean(axis=0)
+        wt = t * w[:, None]
+        prior = wt.sum(axis=0) / total
         # conf[a, true, given] = smoothing + Σ over a's labels "given" of t[unit, true]
-        cells = np.asarray(by_cell @ t[u_idx])  # (a·given) × true
+        cells = np.asarray(by_cell @ wt[u_idx])  # (a·given) × true
         conf = smoothing + cells.reshape(n_a, k, k).transpose(0, 2, 1)
         conf /= conf.sum(axis=2, keepdims=True)
         log_conf = np.log(conf)
@@ -123,12 +139,12 @@ def _fit(
         top = log_t.max(axis=1, keepdims=True)
         new = np.exp(log_t - top)
         norm = new.sum(axis=1, keepdims=True)
-        ll = float((top + np.log(norm)).sum())  # the marginal log-likelihood (EM: never falls)
+        ll = float((w * (top + np.log(norm))[:, 0]).sum())  # marginal log-likelihood
         new /= norm
         delta = float(np.abs(new - t).max())
         t = new
         if delta < tol or (it > 1 and ll - ll_prev <= tol * abs(ll)):
-            return t.mean(axis=0), conf, t, it
+            return (t * w[:, None]).sum(axis=0) / total, conf, t, it
         ll_prev = ll
     raise AnalysisError(
         f"Dawid-Skene did not converge in {max_iter} iterations (the class probabilities still "

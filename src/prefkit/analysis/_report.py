@@ -6,6 +6,8 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from prefkit._perf import paused_gc
 from prefkit._result import json_schema
 from prefkit.analysis._bias import length_bias, position_bias, ratings_vs_preference
@@ -23,13 +25,7 @@ from prefkit.analysis._results import (
     Reliability,
     Warning,
 )
-from prefkit.data import (
-    AssessmentSet,
-    ComparisonSet,
-    Judgment,
-    assessments,
-    comparisons,
-)
+from prefkit.data import ComparisonSet, Judgment, comparisons, views
 from prefkit.data._comparisons import UnitSpec
 from prefkit.reports import html_page, plain, svg_image
 
@@ -73,12 +69,15 @@ def annotator_reliability(
     table = preference_table(comps)
     unit_gold: dict[int, Any] = {}
     if gold:
-        index = {u: i for i, u in enumerate(table.units)}
-        for c in comps:
-            i = index[c.unit]
-            g = gold.get(c.pair)
-            if g is not None and i not in unit_gold:
-                unit_gold[i] = 0 if g == c.first else 1 if g == c.second else 2
+        col = comps.columns
+        for k in range(len(col)):
+            i = int(col.unit[k])
+            if i in unit_gold:
+                continue
+            g = gold.get(col.pair_key(k))
+            if g is not None:
+                first, second = col.key_names[int(col.first[k])], col.key_names[int(col.second[k])]
+                unit_gold[i] = 0 if g == first else 1 if g == second else 2
     return table.reliability(gold=unit_gold or None, threshold=threshold)
 
 
@@ -171,14 +170,15 @@ def _warnings(
 
 
 def _silent_repeats(comps: ComparisonSet) -> int:
-    seen: set[tuple[str, str]] = set()
-    n = 0
-    for c in sorted(comps, key=lambda c: c.order):
-        k = (c.unit, c.annotator)
-        if k in seen and c.repeat_of is None:
-            n += 1
-        seen.add(k)
-    return n
+    """Later passes of a unit by the same annotator that carry no ``metadata.repeat_of``."""
+    c = comps.columns
+    if not len(c):
+        return 0
+    key = c.unit * (len(c.annotator_names) or 1) + c.annotator
+    _, first = np.unique(key, return_index=True)
+    later = np.ones(len(c), dtype=bool)
+    later[first] = False
+    return int((later & ~c.repeat_marked).sum())
 
 
 def analyze(
@@ -196,7 +196,8 @@ def analyze(
     """Every trust figure for a set of records.
 
     Args:
-        records: canonical records (pairwise, rankings, ratings, labels, single responses).
+        records: canonical records (pairwise, rankings, ratings, labels, single responses); a
+            list, or any iterable (a stream is read once and not kept).
         unit: what counts as one task: ``"auto"`` (``item`` when every record has one, else
             content), ``"item"``, ``"content"`` or a function of the record.
         gold: known answers, from :func:`gold_from_records`.
@@ -214,13 +215,13 @@ def analyze(
     """
     with paused_gc():  # hundreds of thousands of small, acyclic objects: see prefkit._perf
         return _analyze(
-            list(records), unit, gold, threshold, leniency_threshold, bootstrap, seed, source,
+            records, unit, gold, threshold, leniency_threshold, bootstrap, seed, source,
             campaign,
         )  # fmt: skip
 
 
 def _analyze(
-    recs: list[Judgment],
+    recs: Iterable[Judgment],
     unit: UnitSpec,
     gold: Mapping[str, str] | None,
     threshold: float,
@@ -230,8 +231,8 @@ def _analyze(
     source: str | None,
     campaign: str | None,
 ) -> AnalysisReport:
-    comps = comparisons(recs, unit=unit)
-    assess: AssessmentSet = assessments(recs, unit=unit)
+    # one pass; a stream (a generator of records) is never held in memory
+    comps, assess = views(recs, unit=unit, keep_records=False)
     crits = [
         criterion_agreement(
             assess,
@@ -247,10 +248,19 @@ def _analyze(
     ]
     pref = preference_agreement(comps, bootstrap=bootstrap, seed=seed)
     rel = annotator_reliability(comps, gold=gold, threshold=threshold)
-    annotators = sorted({c.annotator for c in comps} | {a.annotator for a in assess})
+    annotators = sorted(
+        {comps.columns.annotator_names[i] for i in np.unique(comps.columns.annotator)}
+        | {
+            col.annotator_names[i]
+            for kind in ("rating", "label")
+            for crit in assess.criteria(kind)
+            if (col := assess.columns(crit, kind)) is not None
+            for i in np.unique(col.annotator)
+        }
+    )
     return AnalysisReport(
         schema=SCHEMA_VERSION,
-        records=len(recs),
+        records=comps.records,
         comparisons=len(comps),
         assessments=len(assess),
         annotators=tuple(annotators),

@@ -91,6 +91,45 @@ class CodeTable:
             remap_v[v] if v.size else v,
         )
 
+    @classmethod
+    def from_codes(
+        cls,
+        unit: np.ndarray,
+        annotator: np.ndarray,
+        values: Sequence[Any] | np.ndarray,
+        unit_names: list[str],
+        annotator_names: list[str],
+    ) -> CodeTable:
+        """From code columns in record order; each annotator's first value per unit counts."""
+        n_ann = max(len(annotator_names), 1)
+        if unit.size:
+            _, first = np.unique(unit * n_ann + annotator, return_index=True)
+            first.sort()
+        else:
+            first = np.zeros(0, dtype=np.int64)
+        vals = values if isinstance(values, np.ndarray) else np.asarray(values)
+        if vals.dtype.kind in "iuU" and vals.size:  # one plain type: numpy sorts and codes
+            uniq, v = np.unique(vals[first], return_inverse=True)
+            cats = uniq.tolist()
+        else:
+            kept = np.asarray(values, dtype=object)[first] if len(values) else []
+            cats = sorted(set(list(kept)), key=lambda c: (str(type(c)), c))
+            code = {c: i for i, c in enumerate(cats)}
+            v = np.fromiter((code[x] for x in kept), np.int64, len(kept))
+        # annotators sorted by name; units keep their first-seen order
+        order = sorted(range(len(annotator_names)), key=lambda i: annotator_names[i])
+        remap = np.empty(len(annotator_names), dtype=np.int64)
+        remap[order] = np.arange(len(annotator_names))
+        a = remap[annotator[first]] if first.size else annotator[first]
+        return cls(
+            list(unit_names),
+            [annotator_names[i] for i in order],
+            cats,
+            unit[first],
+            a,
+            v,
+        )
+
     @property
     def k(self) -> int:
         return len(self.categories)

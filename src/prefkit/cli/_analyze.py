@@ -7,8 +7,9 @@ for the data is null with a ``note`` that says why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -16,7 +17,6 @@ from prefkit.cli._common import (
     DbOption,
     JsonOption,
     console,
-    load_judgments,
     print_json,
     styled,
 )
@@ -62,31 +62,41 @@ def analyze(
     """Agreement, self-consistency, transitivity, bias and annotator reliability."""
     from prefkit.analysis import analyze as run
     from prefkit.analysis import gold_from_records, report_html
-    from prefkit.data import open_store, read_records
+    from prefkit.data import iter_records, open_store, read_records
 
     gold_map: dict[str, str] = {}
-    records, source = load_judgments(path, db, campaign)
-    if path is None and campaign is not None:
-        from prefkit.annotate import gold_records
+    if gold is not None:
+        gold_map.update(gold_from_records(read_records(gold)))
+    if path is not None and campaign is not None:
+        raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
 
+    def report(records: Iterable[Any], source: str) -> Any:
+        return run(
+            records,  # streamed: a big file is never held in memory
+            unit=unit,  # type: ignore[arg-type]
+            gold=gold_map or None,
+            threshold=threshold,
+            bootstrap=bootstrap,
+            seed=seed,
+            source=source,
+            campaign=campaign,
+        )
+
+    if path is not None:
+        source = str(path)
+        rep = report(iter_records(path), source)
+    else:
         with open_store(db) as store:
-            gold_map.update(gold_from_records(gold_records(store, campaign)))
-    if not records:
+            source = store.safe_url
+            if campaign is not None:
+                from prefkit.annotate import gold_records
+
+                gold_map.update(gold_from_records(gold_records(store, campaign)))
+            rep = report(store.iter_records(campaign=campaign), source)
+    if not rep.records:
         raise PrefkitError(
             f"no judgments in {source}" + (f" for campaign {campaign!r}" if campaign else "")
         )
-    if gold is not None:
-        gold_map.update(gold_from_records(read_records(gold)))
-    rep = run(
-        records,
-        unit=unit,  # type: ignore[arg-type]
-        gold=gold_map or None,
-        threshold=threshold,
-        bootstrap=bootstrap,
-        seed=seed,
-        source=source,
-        campaign=campaign,
-    )
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(

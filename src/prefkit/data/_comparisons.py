@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, overload
+
+import numpy as np
 
 from prefkit.data._records import TIE, Judgment
 from prefkit.errors import PrefkitError
@@ -33,11 +34,14 @@ __all__ = [
     "AssessmentSet",
     "Comparison",
     "ComparisonSet",
+    "PairColumns",
     "UnitSummary",
+    "ValueColumns",
     "assessments",
     "comparisons",
     "prompt_key",
     "response_key",
+    "views",
 ]
 
 UNKNOWN_ANNOTATOR = "(unknown)"
@@ -231,263 +235,6 @@ class UnitSummary:
         }
 
 
-def _summary(
-    unit_key: str,
-    rows: Sequence[Any],
-    content_of: Callable[[Any], str] | None,
-) -> UnitSummary:
-    per_unit = Counter(r.unit for r in rows)
-    # rows come in record order; (unit, annotator[, criterion]) seen before is a repeat
-    keys = [(r.unit, r.annotator, *_sub(r)) for r in rows]
-    repeats = len(keys) - len(set(keys))
-    groups: list[tuple[str, ...]] = []
-    if content_of is not None and unit_key == "item":
-        by_content: dict[str, set[str]] = defaultdict(set)
-        for r in rows:
-            if r.item is not None:
-                by_content[content_of(r)].add(r.item)
-        groups = sorted(tuple(sorted(g)) for g in by_content.values() if len(g) > 1)
-    notes = []
-    if repeats:
-        notes.append(
-            f"{repeats} later judgment(s) of a unit by the same annotator are repeats: "
-            "self-consistency compares every pass; agreement uses each annotator's first"
-        )
-    if groups:
-        n_items = sum(len(g) for g in groups)
-        notes.append(
-            f"{n_items} distinct items in {len(groups)} groups have identical content; they "
-            "are kept apart as different units (unit='content' would merge them)"
-        )
-    return UnitSummary(
-        unit_key=unit_key,
-        units=len(per_unit),
-        judgments=len(rows),
-        shared_units=sum(1 for n in per_unit.values() if n > 1),
-        max_per_unit=max(per_unit.values(), default=0),
-        repeats=repeats,
-        set_aside=repeats,
-        identical_content_groups=len(groups),
-        identical_content_items=sum(len(g) for g in groups),
-        examples=tuple(groups[:5]),
-        note="; ".join(notes) or None,
-    )
-
-
-def _sub(r: Any) -> tuple[str, ...]:
-    # an assessment's unit is per criterion as well
-    crit = getattr(r, "criterion", None)
-    return (crit,) if crit is not None else ()
-
-
-class ComparisonSet(Sequence[Comparison]):
-    """The comparisons of a set of records, with how they were grouped into units.
-
-    Attributes:
-        rows: the comparisons, in record order.
-        unit_key: ``"item"``, ``"content"`` or ``"custom"``.
-        records: how many records were read.
-        skipped: records or pairs left out, by reason (``no_preference``, ``identical_texts``).
-    """
-
-    def __init__(
-        self,
-        rows: Sequence[Comparison],
-        unit_key: str,
-        records: int = 0,
-        skipped: Mapping[str, int] | None = None,
-    ) -> None:
-        self.rows: tuple[Comparison, ...] = tuple(rows)
-        self.unit_key = unit_key
-        self.records = records
-        self.skipped: dict[str, int] = dict(skipped or {})
-
-    @overload
-    def __getitem__(self, i: int) -> Comparison: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Comparison]: ...
-    def __getitem__(self, i: int | slice) -> Comparison | Sequence[Comparison]:
-        return self.rows[i]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self) -> Iterator[Comparison]:
-        return iter(self.rows)
-
-    def __repr__(self) -> str:
-        return (
-            f"ComparisonSet({len(self.rows)} comparisons, unit={self.unit_key!r}, "
-            f"{len({c.unit for c in self.rows})} units)"
-        )
-
-    def first_passes(self) -> list[Comparison]:
-        """Each annotator's first comparison of each unit (the independent judgments)."""
-        seen: set[tuple[str, str]] = set()
-        out = []
-        for c in sorted(self.rows, key=lambda c: c.order):
-            k = (c.unit, c.annotator)
-            if k not in seen:
-                seen.add(k)
-                out.append(c)
-        return out
-
-    def by_unit(self, *, first_only: bool = True) -> dict[str, dict[str, Comparison]]:
-        """unit -> annotator -> comparison (the first pass by default)."""
-        out: dict[str, dict[str, Comparison]] = {}
-        rows = self.first_passes() if first_only else sorted(self.rows, key=lambda c: c.order)
-        for c in rows:
-            out.setdefault(c.unit, {}).setdefault(c.annotator, c)
-        return out
-
-    def summary(self) -> UnitSummary:
-        """How the comparisons were grouped into units (see :class:`UnitSummary`)."""
-        return _summary(self.unit_key, self.rows, lambda c: c.pair)
-
-    @classmethod
-    def of(cls, data: Iterable[Judgment] | ComparisonSet, unit: UnitSpec = "auto") -> ComparisonSet:
-        """``data`` itself when it is a ComparisonSet already, else ``comparisons(data, unit)``."""
-        if isinstance(data, ComparisonSet):
-            return data
-        return comparisons(data, unit=unit)
-
-
-def _unit_mode(
-    records: Sequence[Judgment], unit: UnitSpec
-) -> tuple[str, Callable[[Judgment], str | None]]:
-    if callable(unit):
-        return "custom", unit
-    if unit not in UNIT_CHOICES:
-        raise PrefkitError(
-            f"unknown unit {unit!r}; expected one of {list(UNIT_CHOICES)} or a function"
-        )
-    if unit == "auto":
-        unit = "item" if records and all(r.item is not None for r in records) else "content"
-    if unit == "item":
-        missing = sum(1 for r in records if r.item is None)
-        if missing:
-            raise PrefkitError(
-                f"unit='item' but {missing} of {len(records)} records have no 'item'; give every "
-                "record an item, or use unit='content' (or 'auto')"
-            )
-        return "item", lambda r: r.item
-    return "content", lambda r: None
-
-
-def _verdict_pairs(rec: Judgment) -> list[tuple[str, str, str]]:
-    """(response a, response b, winner id or "tie") for every pair the record decides."""
-    ids = [r.id for r in rec.responses]
-    if rec.ranking is not None:
-        pos = {rid: i for i, rid in enumerate(rec.ranking)}
-        return [(a, b, a if pos[a] < pos[b] else b) for a, b in itertools.combinations(ids, 2)]
-    pref = rec.preference
-    if pref is None:
-        return []
-    if len(ids) == 2:
-        return [(ids[0], ids[1], str(pref))]
-    if pref == TIE:
-        return [(a, b, TIE) for a, b in itertools.combinations(ids, 2)]
-    return [(str(pref), other, str(pref)) for other in ids if other != pref]
-
-
-def comparisons(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> ComparisonSet:
-    """Every pairwise verdict in ``records``, as :class:`Comparison` rows.
-
-    A two-response record with a preference gives one comparison; a ranking gives every pair; a
-    preference over three or more responses gives the winner against each other one (a tie:
-    every pair tied). Pairs of identical texts are skipped and counted.
-
-    Args:
-        records: canonical records.
-        unit: ``"auto"``, ``"item"``, ``"content"`` or a function of the record (see the module
-            docstring).
-
-    Raises:
-        PrefkitError: ``unit`` is unknown, or ``"item"`` while some records have no item.
-    """
-    recs = list(records)
-    pairwise = [r for r in recs if r.preference is not None or r.ranking is not None]
-    mode, item_of = _unit_mode(pairwise, unit)
-    skipped = {"no_preference": len(recs) - len(pairwise), "identical_texts": 0}
-    orient: dict[str, tuple[str, str]] = {}
-    rows: list[Comparison] = []
-    for order, rec in enumerate(recs):
-        if rec.preference is None and rec.ranking is None:
-            continue
-        pk = prompt_key(rec)
-        keys = {r.id: response_key(pk, r.text) for r in rec.responses}
-        by_id = {r.id: r for r in rec.responses}
-        rid = str(rec.id) if rec.id is not None else f"#{order}"
-        annotator = rec.annotator or UNKNOWN_ANNOTATOR
-        repeat_of = rec.metadata.get("repeat_of")
-        base = item_of(rec) if mode != "content" else None
-        if mode != "content" and base is None:
-            raise PrefkitError(f"the unit function returned None for record {rid!r}")
-        several = len(rec.responses) > 2
-        for a, b, won in _verdict_pairs(rec):
-            ka, kb = keys[a], keys[b]
-            if ka == kb:
-                skipped["identical_texts"] += 1
-                continue
-            lo, hi = (ka, kb) if ka < kb else (kb, ka)
-            if base is None:
-                u = f"{pk}:{lo}:{hi}"
-            elif several:
-                u = f"{base}:{lo}:{hi}"
-            else:
-                u = str(base)
-            o = orient.get(u)
-            if o is None:
-                o = orient[u] = (ka, kb)
-            elif {ka, kb} != set(o):
-                # one item, another pair of responses (SQuALITY: three systems per question):
-                # a unit of its own, named by the record's response ids
-                u = f"{base}:{'|'.join(sorted((a, b)))}:{lo}:{hi}"
-                o = orient.setdefault(u, (ka, kb))
-            fa, sa = (a, b) if o[0] == ka else (b, a)
-            verdict: Verdict = "tie" if won == TIE else "first" if won == fa else "second"
-            shown_first = None
-            if rec.shown is not None and len(rec.responses) == 2:
-                shown_first = rec.shown[0] == fa
-            ratings = {}
-            for crit, vals in (rec.ratings or {}).items():
-                if fa in vals and sa in vals:
-                    ratings[crit] = (vals[fa], vals[sa])
-            labels = {}
-            for crit, labs in (rec.labels or {}).items():
-                if fa in labs or sa in labs:
-                    labels[crit] = (labs.get(fa), labs.get(sa))
-            rows.append(
-                Comparison(
-                    unit=u,
-                    annotator=annotator,
-                    prompt=rec.prompt,
-                    prompt_key=pk,
-                    first=keys[fa],
-                    second=keys[sa],
-                    first_text=by_id[fa].text,
-                    second_text=by_id[sa].text,
-                    first_id=fa,
-                    second_id=sa,
-                    first_model=by_id[fa].model,
-                    second_model=by_id[sa].model,
-                    verdict=verdict,
-                    strength=float(rec.strength) if rec.strength is not None else None,
-                    shown_first=shown_first,
-                    ratings=ratings,
-                    labels=labels,
-                    record=rid,
-                    order=order,
-                    item=rec.item,
-                    repeat_of=str(repeat_of) if isinstance(repeat_of, str | int) else None,
-                    source=rec.source,
-                    metadata=rec.metadata,
-                    rationale=rec.rationale,
-                )
-            )
-    return ComparisonSet(rows, mode, len(recs), skipped)
-
-
 class Assessment(NamedTuple):
     """One annotator's rating or label of one response, on one criterion (an immutable named
     tuple, like :class:`Comparison`).
@@ -536,33 +283,351 @@ class Assessment(NamedTuple):
         return [{"role": m.role, "content": m.content} for m in self.prompt]
 
 
-class AssessmentSet(Sequence[Assessment]):
-    """The ratings and labels of a set of records, with how they were grouped into units."""
+def _verdict_pairs(rec: Judgment) -> list[tuple[str, str, str]]:
+    """(response a, response b, winner id or "tie") for every pair the record decides."""
+    ids = [r.id for r in rec.responses]
+    if rec.ranking is not None:
+        pos = {rid: i for i, rid in enumerate(rec.ranking)}
+        return [(a, b, a if pos[a] < pos[b] else b) for a, b in itertools.combinations(ids, 2)]
+    pref = rec.preference
+    if pref is None:
+        return []
+    if len(ids) == 2:
+        return [(ids[0], ids[1], str(pref))]
+    if pref == TIE:
+        return [(a, b, TIE) for a, b in itertools.combinations(ids, 2)]
+    return [(str(pref), other, str(pref)) for other in ids if other != pref]
 
-    def __init__(self, rows: Sequence[Assessment], unit_key: str, records: int = 0) -> None:
-        self.rows: tuple[Assessment, ...] = tuple(rows)
+
+class _Codes(dict[Any, int]):
+    """Interning: ``codes[key]`` is the key's number, new keys numbered in order of arrival."""
+
+    def __missing__(self, key: Any) -> int:
+        n = self[key] = len(self)
+        return n
+
+
+def _arr(values: list[int]) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)
+
+
+@dataclass
+class PairColumns:
+    """The comparisons as code columns (one entry per comparison, in record order).
+
+    ``first``/``second`` are response-key codes in the unit's orientation; ``verdict`` 0 first,
+    1 second, 2 tie; ``shown_first`` 1 when the first was shown on the left, 0 when the second
+    was, -1 unknown; ``content`` numbers the orientation-free pair (prompt + texts), ``item``
+    the record's item (-1 none); ``ratings`` maps a criterion to (comparison index, first
+    rating, second rating).
+    """
+
+    unit: np.ndarray
+    unit_names: list[str]
+    annotator: np.ndarray
+    annotator_names: list[str]
+    verdict: np.ndarray
+    order: np.ndarray
+    shown_first: np.ndarray
+    len_first: np.ndarray
+    len_second: np.ndarray
+    prompt: np.ndarray
+    prompt_names: list[str]
+    first: np.ndarray
+    second: np.ndarray
+    key_names: list[str]
+    content: np.ndarray
+    item: np.ndarray
+    item_names: list[str]
+    repeat_marked: np.ndarray
+    ratings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+    def __len__(self) -> int:
+        return int(self.unit.size)
+
+    def pair_key(self, k: int) -> str:
+        """Comparison ``k``'s two responses in either order (``Comparison.pair``)."""
+        a, b = self.key_names[int(self.first[k])], self.key_names[int(self.second[k])]
+        lo, hi = (a, b) if a < b else (b, a)
+        return f"{self.prompt_names[int(self.prompt[k])]}:{lo}:{hi}"
+
+
+@dataclass
+class ValueColumns:
+    """One criterion's ratings or labels as columns (one entry per value, in record order)."""
+
+    unit: np.ndarray
+    unit_names: list[str]
+    annotator: np.ndarray
+    annotator_names: list[str]
+    values: list[Any]
+    order: np.ndarray
+    response: np.ndarray
+    content: np.ndarray
+    item: np.ndarray
+    item_names: list[str]
+    scale: tuple[int, int] | None
+
+
+def _summary(
+    unit_key: str,
+    unit: np.ndarray,
+    annotator: np.ndarray,
+    content: np.ndarray | None,
+    item: np.ndarray | None,
+    item_names: list[str],
+) -> UnitSummary:
+    n = int(unit.size)
+    per_unit = np.bincount(unit) if n else np.zeros(0, dtype=np.int64)
+    n_ann = int(annotator.max()) + 1 if n else 1
+    repeats = n - int(np.unique(unit * n_ann + annotator).size) if n else 0
+    groups: list[tuple[str, ...]] = []
+    if unit_key == "item" and content is not None and item is not None and n:
+        has = item >= 0
+        pairs = np.unique(np.stack([content[has], item[has]], axis=1), axis=0)
+        if pairs.size:
+            c_codes, counts = np.unique(pairs[:, 0], return_counts=True)
+            for c in c_codes[counts > 1]:
+                members = pairs[pairs[:, 0] == c, 1]
+                groups.append(tuple(sorted(item_names[int(i)] for i in members)))
+            groups.sort()
+    notes = []
+    if repeats:
+        notes.append(
+            f"{repeats} later judgment(s) of a unit by the same annotator are repeats: "
+            "self-consistency compares every pass; agreement uses each annotator's first"
+        )
+    if groups:
+        n_items = sum(len(g) for g in groups)
+        notes.append(
+            f"{n_items} distinct items in {len(groups)} groups have identical content; they "
+            "are kept apart as different units (unit='content' would merge them)"
+        )
+    return UnitSummary(
+        unit_key=unit_key,
+        units=int((per_unit > 0).sum()),
+        judgments=n,
+        shared_units=int((per_unit > 1).sum()),
+        max_per_unit=int(per_unit.max()) if n else 0,
+        repeats=repeats,
+        set_aside=repeats,
+        identical_content_groups=len(groups),
+        identical_content_items=sum(len(g) for g in groups),
+        examples=tuple(groups[:5]),
+        note="; ".join(notes) or None,
+    )
+
+
+class ComparisonSet(Sequence[Comparison]):
+    """The comparisons of a set of records, with how they were grouped into units.
+
+    Iterating gives :class:`Comparison` rows (made on demand from the records); ``columns``
+    holds the same comparisons as code arrays, which is what the statistics read.
+
+    Attributes:
+        unit_key: ``"item"``, ``"content"`` or ``"custom"``.
+        records: how many records were read.
+        skipped: records or pairs left out, by reason (``no_preference``, ``identical_texts``).
+        columns: the comparisons as :class:`PairColumns`.
+    """
+
+    def __init__(
+        self,
+        columns: PairColumns,
+        unit_key: str,
+        records: int = 0,
+        skipped: Mapping[str, int] | None = None,
+        *,
+        source: list[Judgment] | None = None,
+        refs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        rows: Sequence[Comparison] | None = None,
+    ) -> None:
+        self.columns = columns
         self.unit_key = unit_key
         self.records = records
-        self._groups: dict[tuple[str, str], list[Assessment]] | None = None
+        self.skipped: dict[str, int] = dict(skipped or {})
+        self._source = source
+        self._refs = refs  # (record index, position of the first, of the second response)
+        self._rows: tuple[Comparison, ...] | None = tuple(rows) if rows is not None else None
+
+    @property
+    def rows(self) -> tuple[Comparison, ...]:
+        """Every comparison as a :class:`Comparison`, in record order."""
+        if self._rows is None:
+            self._rows = tuple(self._materialize())
+        return self._rows
+
+    def _materialize(self) -> Iterator[Comparison]:
+        if self._source is None or self._refs is None:
+            raise PrefkitError(
+                "these comparisons were counted from a stream and keep no records: call "
+                "comparisons() on a list of records to get Comparison rows"
+            )
+        col = self.columns
+        rec_ix, fpos, spos = self._refs
+        names = col.unit_names
+        anns = col.annotator_names
+        keys = col.key_names
+        verdicts = ("first", "second", "tie")
+        for k in range(len(col)):
+            rec = self._source[int(rec_ix[k])]
+            fa, sa = rec.responses[int(fpos[k])], rec.responses[int(spos[k])]
+            shown = int(col.shown_first[k])
+            ratings = {}
+            for crit, vals in (rec.ratings or {}).items():
+                if fa.id in vals and sa.id in vals:
+                    ratings[crit] = (vals[fa.id], vals[sa.id])
+            labels = {}
+            for crit, labs in (rec.labels or {}).items():
+                if fa.id in labs or sa.id in labs:
+                    labels[crit] = (labs.get(fa.id), labs.get(sa.id))
+            repeat_of = rec.metadata.get("repeat_of")
+            yield Comparison(
+                names[int(col.unit[k])],
+                anns[int(col.annotator[k])],
+                rec.prompt,
+                prompt_key(rec),
+                keys[int(col.first[k])],
+                keys[int(col.second[k])],
+                fa.text,
+                sa.text,
+                fa.id,
+                sa.id,
+                fa.model,
+                sa.model,
+                verdicts[int(col.verdict[k])],  # type: ignore[arg-type]
+                float(rec.strength) if rec.strength is not None else None,
+                None if shown < 0 else bool(shown),
+                ratings,
+                labels,
+                str(rec.id) if rec.id is not None else f"#{int(rec_ix[k])}",
+                int(col.order[k]),
+                rec.item,
+                str(repeat_of) if isinstance(repeat_of, str | int) else None,
+                rec.source,
+                rec.metadata,
+                rec.rationale,
+            )
 
     @overload
-    def __getitem__(self, i: int) -> Assessment: ...
+    def __getitem__(self, i: int) -> Comparison: ...
     @overload
-    def __getitem__(self, i: slice) -> Sequence[Assessment]: ...
-    def __getitem__(self, i: int | slice) -> Assessment | Sequence[Assessment]:
+    def __getitem__(self, i: slice) -> Sequence[Comparison]: ...
+    def __getitem__(self, i: int | slice) -> Comparison | Sequence[Comparison]:
         return self.rows[i]
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.columns)
 
-    def __iter__(self) -> Iterator[Assessment]:
+    def __iter__(self) -> Iterator[Comparison]:
         return iter(self.rows)
 
     def __repr__(self) -> str:
-        return f"AssessmentSet({len(self.rows)} assessments, unit={self.unit_key!r})"
+        return (
+            f"ComparisonSet({len(self)} comparisons, unit={self.unit_key!r}, "
+            f"{len(self.columns.unit_names)} units)"
+        )
+
+    def first_passes(self) -> list[Comparison]:
+        """Each annotator's first comparison of each unit (the independent judgments)."""
+        seen: set[tuple[str, str]] = set()
+        out = []
+        for c in self.rows:
+            k = (c.unit, c.annotator)
+            if k not in seen:
+                seen.add(k)
+                out.append(c)
+        return out
+
+    def by_unit(self, *, first_only: bool = True) -> dict[str, dict[str, Comparison]]:
+        """unit -> annotator -> comparison (the first pass by default)."""
+        out: dict[str, dict[str, Comparison]] = {}
+        for c in self.first_passes() if first_only else self.rows:
+            out.setdefault(c.unit, {}).setdefault(c.annotator, c)
+        return out
+
+    def summary(self) -> UnitSummary:
+        """How the comparisons were grouped into units (see :class:`UnitSummary`)."""
+        c = self.columns
+        return _summary(self.unit_key, c.unit, c.annotator, c.content, c.item, c.item_names)
+
+    @classmethod
+    def of(cls, data: Iterable[Judgment] | ComparisonSet, unit: UnitSpec = "auto") -> ComparisonSet:
+        """``data`` itself when it is a ComparisonSet already, else ``comparisons(data, unit)``."""
+        if isinstance(data, ComparisonSet):
+            return data
+        return comparisons(data, unit=unit)
+
+
+class AssessmentSet(Sequence[Assessment]):
+    """The ratings and labels of a set of records, with how they were grouped into units.
+
+    Iterating gives :class:`Assessment` rows (made on demand); :meth:`columns` gives one
+    criterion's values as code arrays, which is what the statistics read.
+    """
+
+    def __init__(
+        self,
+        columns: Mapping[tuple[str, str], ValueColumns],
+        unit_key: str,
+        records: int = 0,
+        *,
+        source: list[Judgment] | None = None,
+        refs: Mapping[tuple[str, str], tuple[np.ndarray, np.ndarray]] | None = None,
+    ) -> None:
+        self._columns = dict(columns)
+        self.unit_key = unit_key
+        self.records = records
+        self._source = source
+        self._refs = dict(refs or {})
+        self._rows: dict[tuple[str, str], list[Assessment]] = {}
+
+    def columns(self, criterion: str, kind: Literal["rating", "label"]) -> ValueColumns | None:
+        """One criterion's values as :class:`ValueColumns`, or None if it has none."""
+        return self._columns.get((criterion, kind))
 
     def criteria(self, kind: Literal["rating", "label"]) -> list[str]:
-        return sorted({a.criterion for a in self.rows if a.kind == kind})
+        return sorted(c for c, k in self._columns if k == kind)
+
+    def of(self, criterion: str, kind: Literal["rating", "label"]) -> list[Assessment]:
+        """The assessments of one criterion, in record order."""
+        key = (criterion, kind)
+        if key not in self._rows:
+            self._rows[key] = list(self._materialize(key))
+        return self._rows[key]
+
+    def _materialize(self, key: tuple[str, str]) -> Iterator[Assessment]:
+        col = self._columns.get(key)
+        if col is None:
+            return
+        if self._source is None:
+            raise PrefkitError(
+                "these assessments were counted from a stream and keep no records: call "
+                "assessments() on a list of records to get Assessment rows"
+            )
+        rec_ix, pos = self._refs[key]
+        crit, kind = key
+        for k in range(len(col.values)):
+            rec = self._source[int(rec_ix[k])]
+            resp = rec.responses[int(pos[k])]
+            yield Assessment(
+                col.unit_names[int(col.unit[k])],
+                col.annotator_names[int(col.annotator[k])],
+                crit,
+                kind,  # type: ignore[arg-type]
+                col.values[k],
+                response_key(prompt_key(rec), resp.text),
+                resp.id,
+                resp.model,
+                prompt_key(rec),
+                str(rec.id) if rec.id is not None else f"#{int(rec_ix[k])}",
+                int(col.order[k]),
+                rec.item,
+                col.scale if kind == "rating" else None,
+                rec.metadata,
+                rec.prompt,
+                resp.text,
+            )
 
     def table(
         self, criterion: str, kind: Literal["rating", "label"]
@@ -573,22 +638,400 @@ class AssessmentSet(Sequence[Assessment]):
             out.setdefault(a.unit, {}).setdefault(a.annotator, []).append(a)
         return out
 
-    def of(self, criterion: str, kind: Literal["rating", "label"]) -> list[Assessment]:
-        """The assessments of one criterion, in record order (grouped once, then kept)."""
-        if self._groups is None:
-            groups: dict[tuple[str, str], list[Assessment]] = {}
-            for a in self.rows:  # built in record order
-                groups.setdefault((a.criterion, a.kind), []).append(a)
-            self._groups = groups
-        return self._groups.get((criterion, kind), [])
+    @property
+    def rows(self) -> tuple[Assessment, ...]:
+        return tuple(a for crit, kind in sorted(self._columns) for a in self.of(crit, kind))  # type: ignore[arg-type]
+
+    @overload
+    def __getitem__(self, i: int) -> Assessment: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Assessment]: ...
+    def __getitem__(self, i: int | slice) -> Assessment | Sequence[Assessment]:
+        return self.rows[i]
+
+    def __len__(self) -> int:
+        return sum(len(c.values) for c in self._columns.values())
+
+    def __iter__(self) -> Iterator[Assessment]:
+        return iter(self.rows)
+
+    def __repr__(self) -> str:
+        return f"AssessmentSet({len(self)} assessments, unit={self.unit_key!r})"
 
     def summary(self, criterion: str | None = None) -> UnitSummary:
-        rows = (
-            list(self.rows)
-            if criterion is None
-            else self.of(criterion, "rating") + self.of(criterion, "label")
+        cols = [c for (crit, _), c in sorted(self._columns.items()) if criterion in (None, crit)]
+        if not cols:
+            e = np.zeros(0, dtype=np.int64)
+            return _summary(self.unit_key, e, e, None, None, [])
+        # units of different criteria are different units: offset them
+        units, anns, contents, items = [], [], [], []
+        base = 0
+        names: list[str] = []
+        ann_codes: _Codes = _Codes()
+        for c in cols:
+            units.append(c.unit + base)
+            base += len(c.unit_names)
+            remap = _arr([ann_codes[a] for a in c.annotator_names])
+            anns.append(remap[c.annotator] if c.annotator.size else c.annotator)
+            contents.append(c.content)
+            items.append(c.item)
+            names = c.item_names
+        return _summary(
+            self.unit_key,
+            np.concatenate(units),
+            np.concatenate(anns),
+            np.concatenate(contents) if len(cols) == 1 else None,
+            np.concatenate(items) if len(cols) == 1 else None,
+            names,
         )
-        return _summary(self.unit_key, rows, lambda a: f"{a.response}")
+
+
+def _check_unit(unit: UnitSpec) -> None:
+    if not callable(unit) and unit not in UNIT_CHOICES:
+        raise PrefkitError(
+            f"unknown unit {unit!r}; expected one of {list(UNIT_CHOICES)} or a function"
+        )
+
+
+class _Builder:
+    """One pass over records: comparisons and assessments as code columns, for every unit
+    rule at once (the ``auto`` choice is only known at the end)."""
+
+    def __init__(
+        self, unit: UnitSpec, keep: bool, *, pairs: bool = True, values: bool = True
+    ) -> None:
+        _check_unit(unit)
+        self.unit = unit
+        self.keep = keep
+        self.do_pairs = pairs
+        self.do_values = values
+        self.source: list[Judgment] = []
+        self.n = 0
+        self.annotators = _Codes()
+        self.prompts = _Codes()
+        self.keys = _Codes()
+        self.items = _Codes()
+        # comparisons: raw columns, then per unit rule (item-like, content) a unit and a flip
+        names = "slot win ka kb pa pb shown la lb content cflip iunit iflip"
+        self.c: dict[str, list[int]] = {k: [] for k in names.split()}
+        # per record that has a comparison or a value ("slot"): its order and codes
+        fields = ["order", "ann", "item", "prompt", "rep", "base"]
+        self.r: dict[str, list[int]] = {k: [] for k in fields}
+        # the same prompt and texts come back once per annotator: hash each once (bounded, so a
+        # stream never keeps every text)
+        self._pk: dict[Any, str] = {}
+        self._rk: dict[tuple[str, str], str] = {}
+        self.bases = _Codes()
+        self.c_ratings: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        self.content_units = _Codes()
+        self.content_orient: list[tuple[int, int]] = []
+        self.item_units = _Codes()
+        self.item_orient: list[tuple[int, int]] = []
+        self.pairwise_records = 0
+        self.pairwise_without_item = 0
+        self.no_preference = 0
+        self.identical = 0
+        # assessments, per (criterion, kind)
+        self.a: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        self.a_scale: dict[tuple[str, str], tuple[int, int]] = {}
+        self.rated_records = 0
+        self.rated_without_item = 0
+
+    def base(self, rec: Judgment) -> str | None:
+        if callable(self.unit):
+            b = self.unit(rec)
+            if b is None:
+                raise PrefkitError(f"the unit function returned None for record {rec.id!r}")
+            return str(b)
+        return rec.item
+
+    def add(self, rec: Judgment) -> None:
+        order = self.n
+        self.n += 1
+        if self.keep:
+            self.source.append(rec)
+        judged = self.do_pairs and (rec.preference is not None or rec.ranking is not None)
+        rated = self.do_values and bool(rec.ratings or rec.labels)
+        if self.do_pairs and not judged:
+            self.no_preference += 1
+        if not (judged or rated):
+            return
+        if len(self._rk) > 50_000:
+            self._pk.clear()
+            self._rk.clear()
+        p = rec.prompt
+        pkey = p if isinstance(p, str) else tuple((m.role, m.content) for m in p)
+        pk = self._pk.get(pkey)
+        if pk is None:
+            pk = self._pk[pkey] = prompt_key(rec)
+        rk_cache = self._rk
+        rks = []
+        for resp in rec.responses:
+            rk = rk_cache.get((pk, resp.text))
+            if rk is None:
+                rk = rk_cache[(pk, resp.text)] = response_key(pk, resp.text)
+            rks.append(rk)
+        keys = [self.keys[k] for k in rks]
+        base = self.base(rec)
+        r = self.r
+        slot = len(r["order"])
+        r["order"].append(order)
+        r["ann"].append(self.annotators[rec.annotator or UNKNOWN_ANNOTATOR])
+        r["item"].append(self.items[rec.item] if rec.item is not None else -1)
+        r["prompt"].append(self.prompts[pk])
+        r["rep"].append(1 if rec.metadata.get("repeat_of") is not None else 0)
+        r["base"].append(self.bases[base] if base is not None else -1)
+        if judged:
+            self._pairs(rec, slot, pk, rks, keys, base)
+        if rated:
+            self._values(rec, slot, keys, base)
+
+    def _pairs(
+        self,
+        rec: Judgment,
+        slot: int,
+        pk: str,
+        rks: list[str],
+        keys: list[int],
+        base: str | None,
+    ) -> None:
+        self.pairwise_records += 1
+        if base is None:
+            self.pairwise_without_item += 1
+        ids = {r.id: i for i, r in enumerate(rec.responses)}
+        several = len(rec.responses) > 2
+        c = self.c
+        shown0 = rec.shown[0] if rec.shown is not None and len(rec.responses) == 2 else None
+        for a, b, won in _verdict_pairs(rec):
+            ia, ib = ids[a], ids[b]
+            ka, kb = keys[ia], keys[ib]
+            if ka == kb:
+                self.identical += 1
+                continue
+            sa, sb = rks[ia], rks[ib]
+            lo, hi = (sa, sb) if sa < sb else (sb, sa)
+            cu = self.content_units[(pk, lo, hi)]
+            if cu == len(self.content_orient):
+                self.content_orient.append((ka, kb))
+            cflip = 0 if self.content_orient[cu][0] == ka else 1
+            iu, iflip = -1, 0
+            if base is not None:
+                name = f"{base}:{lo}:{hi}" if several else base
+                iu = self.item_units[name]
+                if iu == len(self.item_orient):
+                    self.item_orient.append((ka, kb))
+                elif {ka, kb} != set(self.item_orient[iu]):
+                    # one item, another pair of responses (SQuALITY: three systems per
+                    # question): a unit of its own, named by the record's response ids
+                    iu = self.item_units[f"{base}:{'|'.join(sorted((a, b)))}:{lo}:{hi}"]
+                    if iu == len(self.item_orient):
+                        self.item_orient.append((ka, kb))
+                iflip = 0 if self.item_orient[iu][0] == ka else 1
+            c["slot"].append(slot)
+            c["win"].append(2 if won == TIE else 0 if won == a else 1)
+            c["ka"].append(ka)
+            c["kb"].append(kb)
+            c["pa"].append(ia)
+            c["pb"].append(ib)
+            c["shown"].append(-1 if shown0 is None else 1 if shown0 == a else 0)
+            c["la"].append(len(rec.responses[ia].text))
+            c["lb"].append(len(rec.responses[ib].text))
+            c["content"].append(cu)
+            c["cflip"].append(cflip)
+            c["iunit"].append(iu)
+            c["iflip"].append(iflip)
+            if rec.ratings:
+                k = len(c["slot"]) - 1
+                for crit, vals in rec.ratings.items():
+                    if a in vals and b in vals:
+                        idx, ra, rb = self.c_ratings.setdefault(crit, ([], [], []))
+                        idx.append(k)
+                        ra.append(vals[a])
+                        rb.append(vals[b])
+
+    def keys_list(self) -> list[str]:
+        return list(self.keys)
+
+    def _values(self, rec: Judgment, slot: int, keys: list[int], base: str | None) -> None:
+        self.rated_records += 1
+        if base is None:
+            self.rated_without_item += 1
+        pos = {r.id: i for i, r in enumerate(rec.responses)}
+        for kind, table in (("rating", rec.ratings or {}), ("label", rec.labels or {})):
+            for crit, by_id in table.items():
+                key = (crit, kind)
+                col = self.a.get(key)
+                if col is None:
+                    col = self.a[key] = {k: [] for k in ("slot", "val", "pos", "resp")}
+                if kind == "rating":
+                    lo, hi = rec.rating_scale
+                    old = self.a_scale.get(key)
+                    self.a_scale[key] = (
+                        (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+                    )
+                c_slot, c_val, c_pos, c_resp = col["slot"], col["val"], col["pos"], col["resp"]
+                for local, value in by_id.items():
+                    i = pos[local]
+                    c_slot.append(slot)
+                    c_val.append(value)
+                    c_pos.append(i)
+                    c_resp.append(keys[i])
+
+    # ---------------------------------------------------------------------------- results
+
+    def _mode(self, total: int, missing: int, what: str) -> str:
+        if callable(self.unit):
+            return "custom"
+        if self.unit == "auto":
+            return "item" if total and not missing else "content"
+        if self.unit == "item" and missing:
+            raise PrefkitError(
+                f"unit='item' but {missing} of {total} {what} have no 'item'; give every "
+                "record an item, or use unit='content' (or 'auto')"
+            )
+        return str(self.unit)
+
+    def comparisons(self) -> ComparisonSet:
+        mode = self._mode(self.pairwise_records, self.pairwise_without_item, "records")
+        c = {k: _arr(v) for k, v in self.c.items()}
+        r = {k: _arr(v) for k, v in self.r.items()}
+        slot = c["slot"]
+        for name in ("order", "ann", "item", "prompt", "rep"):
+            c[name] = r[name][slot] if slot.size else slot
+        c["rec"] = c["order"]
+        keys = self.keys_list()
+        if mode == "content":
+            unit, flip = c["content"], c["cflip"]
+            unit_names = [f"{p}:{lo}:{hi}" for p, lo, hi in self.content_units]
+        else:
+            unit, flip = c["iunit"], c["iflip"]
+            unit_names = list(self.item_units)
+        f = flip.astype(bool)
+        first = np.where(f, c["kb"], c["ka"])
+        second = np.where(f, c["ka"], c["kb"])
+        win = c["win"]
+        verdict = np.where(win == 2, 2, np.where(f, 1 - win, win)) if win.size else win
+        shown = c["shown"]
+        shown_first = (
+            np.where(shown < 0, -1, np.where(f, 1 - shown, shown)) if shown.size else shown
+        )
+        ratings = {}
+        for crit, (idx, ra, rb) in self.c_ratings.items():
+            ix, xa, xb = _arr(idx), _arr(ra), _arr(rb)
+            fl = f[ix]
+            ratings[crit] = (ix, np.where(fl, xb, xa), np.where(fl, xa, xb))
+        cols = PairColumns(
+            unit=unit,
+            unit_names=unit_names,
+            annotator=c["ann"],
+            annotator_names=list(self.annotators),
+            verdict=verdict,
+            order=c["rec"],
+            shown_first=shown_first,
+            len_first=np.where(f, c["lb"], c["la"]),
+            len_second=np.where(f, c["la"], c["lb"]),
+            prompt=c["prompt"],
+            prompt_names=list(self.prompts),
+            first=first,
+            second=second,
+            key_names=keys,
+            content=c["content"],
+            item=c["item"],
+            item_names=list(self.items),
+            repeat_marked=c["rep"].astype(bool),
+            ratings=ratings,
+        )
+        refs = (c["rec"], np.where(f, c["pb"], c["pa"]), np.where(f, c["pa"], c["pb"]))
+        return ComparisonSet(
+            cols,
+            mode,
+            self.n,
+            {"no_preference": self.no_preference, "identical_texts": self.identical},
+            source=self.source if self.keep else None,
+            refs=refs,
+        )
+
+    def assessments(self) -> AssessmentSet:
+        mode = self._mode(self.rated_records, self.rated_without_item, "rated records")
+        keys = self.keys_list()
+        bases = list(self.bases)
+        r = {k: _arr(v) for k, v in self.r.items()}
+        n_keys = max(len(keys), 1)
+        out: dict[tuple[str, str], ValueColumns] = {}
+        refs = {}
+        for key, col in self.a.items():
+            slot, pos, resp = _arr(col["slot"]), _arr(col["pos"]), _arr(col["resp"])
+            content, content_keys = _first_seen(resp)
+            if mode == "content":
+                unit = content
+                names = [keys[int(rk)] for rk in content_keys]
+            else:
+                unit, joint = _first_seen(r["base"][slot] * n_keys + resp)
+                names = [f"{bases[int(x) // n_keys]}:{keys[int(x) % n_keys]}" for x in joint]
+            out[key] = ValueColumns(
+                unit=unit,
+                unit_names=names,
+                annotator=r["ann"][slot],
+                annotator_names=list(self.annotators),
+                values=col["val"],
+                order=r["order"][slot],
+                response=resp,
+                content=content,
+                item=r["item"][slot],
+                item_names=list(self.items),
+                scale=self.a_scale.get(key),
+            )
+            refs[key] = (r["order"][slot], pos)
+        return AssessmentSet(
+            out, mode, self.n, source=self.source if self.keep else None, refs=refs
+        )
+
+
+def _first_seen(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..n-1 for the distinct values of ``x`` in order of first appearance, and those
+    values."""
+    if not x.size:
+        return x, x
+    uniq, first, inv = np.unique(x, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return rank[inv], uniq[order]
+
+
+def views(
+    records: Iterable[Judgment], *, unit: UnitSpec = "auto", keep_records: bool = True
+) -> tuple[ComparisonSet, AssessmentSet]:
+    """:func:`comparisons` and :func:`assessments` of the same records in one pass.
+
+    ``keep_records=False`` reads a stream without holding the records: the sets then have their
+    columns (everything the statistics need) but no rows.
+    """
+    b = _Builder(unit, keep_records)
+    for rec in records:
+        b.add(rec)
+    return b.comparisons(), b.assessments()
+
+
+def comparisons(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> ComparisonSet:
+    """Every pairwise verdict in ``records``, as :class:`Comparison` rows.
+
+    A two-response record with a preference gives one comparison; a ranking gives every pair; a
+    preference over three or more responses gives the winner against each other one (a tie:
+    every pair tied). Pairs of identical texts are skipped and counted.
+
+    Args:
+        records: canonical records.
+        unit: ``"auto"``, ``"item"``, ``"content"`` or a function of the record (see the module
+            docstring).
+
+    Raises:
+        PrefkitError: ``unit`` is unknown, or ``"item"`` while some records have no item.
+    """
+    b = _Builder(unit, True, values=False)
+    for rec in records:
+        b.add(rec)
+    return b.comparisons()
 
 
 def assessments(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> AssessmentSet:
@@ -597,41 +1040,7 @@ def assessments(records: Iterable[Judgment], *, unit: UnitSpec = "auto") -> Asse
     Records of one response (ratings or labels only) are as welcome as pairwise ones. The unit
     of an assessment is the rated response within the record's unit (see :func:`comparisons`).
     """
-    recs = [r for r in records if r.ratings or r.labels]
-    mode, item_of = _unit_mode(recs, unit)
-    rows: list[Assessment] = []
-    for order, rec in enumerate(recs):
-        pk = prompt_key(rec)
-        keys = {r.id: response_key(pk, r.text) for r in rec.responses}
-        models = {r.id: r.model for r in rec.responses}
-        texts = {r.id: r.text for r in rec.responses}
-        rid = str(rec.id) if rec.id is not None else f"#{order}"
-        annotator = rec.annotator or UNKNOWN_ANNOTATOR
-        base = item_of(rec) if mode != "content" else None
-        scale = rec.rating_scale if rec.ratings else None
-        for kind, table in (("rating", rec.ratings or {}), ("label", rec.labels or {})):
-            for crit, by_id in table.items():
-                for local, value in by_id.items():
-                    key = keys[local]
-                    u = key if base is None else f"{base}:{key}"
-                    rows.append(
-                        Assessment(
-                            unit=u,
-                            annotator=annotator,
-                            criterion=crit,
-                            kind=kind,  # type: ignore[arg-type]
-                            value=value,
-                            response=key,
-                            response_id=local,
-                            model=models[local],
-                            prompt_key=pk,
-                            record=rid,
-                            order=order,
-                            item=rec.item,
-                            scale=scale if kind == "rating" else None,
-                            metadata=rec.metadata,
-                            prompt=rec.prompt,
-                            text=texts[local],
-                        )
-                    )
-    return AssessmentSet(rows, mode, len(recs))
+    b = _Builder(unit, True, pairs=False)
+    for rec in records:
+        b.add(rec)
+    return b.assessments()

@@ -589,6 +589,28 @@ def load_records(
     )
 
 
+def iter_records(
+    source: str | Path, format: str = "auto", *, squality_mode: str = "pairwise"
+) -> Iterator[Judgment]:
+    """Records one at a time, validated, never all in memory (JSON-lines files stream; other
+    formats are read whole first). Raises on the first invalid row, like :func:`read_records`;
+    records keep the ids their file gives (none are assigned)."""
+    path = Path(source)
+    if not path.exists():
+        raise PrefkitError(f"{path}: no such file or folder")
+    fmt = detect_format(path) if format == "auto" else format
+    if fmt not in IMPORT_FORMATS:
+        raise PrefkitError(f"unknown format {format!r}; expected one of {list(IMPORT_FORMATS)}")
+    rows = line_rows(path, fmt)
+    if rows is None:
+        yield from load_records(path, fmt, squality_mode=squality_mode).records
+        return
+    result = ReadResult(records=[], format=fmt, path=str(path))
+    yield from convert_iter(
+        rows, fmt, path, result, skip_invalid=False, squality_mode=squality_mode
+    )
+
+
 def read_records(source: str | Path | Any, format: str = "auto", **kwargs: Any) -> list[Judgment]:
     """Read canonical records from a file or dataset; raise on the first invalid row."""
     return load_records(source, format, **kwargs).records
