@@ -27,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/import_export.py
 	$(PY) bench/krippendorff_alpha.py
+	$(PY) bench/analysis.py
 	$(PY) bench/bradley_terry.py
 	$(PY) bench/rule_rewards.py
 	$(PY) bench/reward_models.py

@@ -188,3 +188,22 @@ def test_smollm2_as_a_real_judge() -> None:
     # local logprobs give a soft label whenever a verdict letter was generated
     for r in out:
         assert r.preference is None or "p_a" in r.metadata or r.metadata["orders"]
+
+
+def test_human_judge_matches_a_chat_prompt_with_an_empty_message() -> None:
+    # The old content-matching key read `getattr(m, "content") or m["content"]`, which raised
+    # TypeError on an empty message; judges now match through prefkit.data.comparisons.
+    from prefkit.models import HumanJudge
+
+    chat = [{"role": "system", "content": ""}, {"role": "user", "content": "Hi?"}]
+    rec = judgment_from_dict(
+        {
+            "prompt": chat,
+            "responses": [{"id": "a", "text": "Hello!"}, {"id": "b", "text": "No."}],
+            "preference": "a",
+            "annotator": "ann",
+        }
+    )
+    judge = HumanJudge([rec])
+    assert judge.judge(chat, "No.", "Hello!").preference == "b"  # matched in either order
+    assert judge.judge(chat, "Hello!", "Other").preference is None

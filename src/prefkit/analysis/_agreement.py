@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from prefkit._arrays import distinct
 from prefkit.errors import PrefkitError
 
 __all__ = [
@@ -280,7 +281,8 @@ def krippendorff_alpha_codes(
     seed: int = 0,
 ) -> AlphaResult:
     """:func:`krippendorff_alpha` from (unit index, value) pairs instead of a raters × units
-    matrix: the same numbers, without a dense matrix (crowd data with thousands of raters)."""
+    matrix: the same numbers, without a dense matrix (crowd data with thousands of raters).
+    Unit indices are integers >= 0; NaN values are missing."""
     if level not in LEVELS:
         raise AnalysisError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
     stats = _UnitStats.from_codes(np.asarray(units), np.asarray(values, dtype=float), level)
@@ -343,8 +345,9 @@ class _UnitStats:
     def from_codes(cls, unit: np.ndarray, x: np.ndarray, level: str) -> _UnitStats:
         """From the unit index and the value of every (non-missing) value."""
         ok = ~np.isnan(x)
-        unit, x = unit[ok], x[ok]
-        _, u = np.unique(unit, return_inverse=True) if unit.size else (unit, unit)
+        u, x = unit[ok].astype(np.int64, copy=False), x[ok]
+        if u.size and u.min() < 0:
+            raise AnalysisError("unit indices must be integers >= 0")
         m_all = np.bincount(u) if u.size else np.zeros(0, dtype=np.int64)
         keep_unit = m_all >= 2
         if not keep_unit.any():
@@ -355,7 +358,7 @@ class _UnitStats:
         new = np.cumsum(keep_unit) - 1  # renumber the kept units 0..n-1
         u, x = new[u[keep]], x[keep]
         m = m_all[keep_unit].astype(float)
-        values = np.unique(x)
+        values = distinct(x)
         if values.size < 2:
             raise AnalysisError(
                 f"Krippendorff's alpha is undefined: every pairable value is {values[0]:g} "

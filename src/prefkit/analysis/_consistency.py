@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from prefkit._arrays import distinct
 from prefkit.analysis._agreement import AnalysisError, cohen_kappa
 from prefkit.analysis._results import (
     Cycle,
@@ -79,10 +80,9 @@ def _in_triads(comps: ComparisonSet) -> np.ndarray:
     if not len(c):
         return np.zeros(0, dtype=bool)
     block = c.annotator * (len(c.prompt_names) or 1) + c.prompt
-    pairs = np.unique(
-        np.concatenate([np.stack([block, c.first], 1), np.stack([block, c.second], 1)]), axis=0
-    )
-    blocks, n = np.unique(pairs[:, 0], return_counts=True)
+    n_keys = max(len(c.key_names), 1)
+    joint = distinct(np.concatenate([block * n_keys + c.first, block * n_keys + c.second]))
+    blocks, n = np.unique(joint // n_keys, return_counts=True)
     return np.isin(block, blocks[n >= 3])
 
 

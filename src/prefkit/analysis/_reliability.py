@@ -90,7 +90,13 @@ def dawid_skene_codes(
     slot = np.arange(u2.size) - start[u2]
     grid = np.full((per.size, int(per.max())), -1, dtype=np.int64)
     grid[u2, slot] = a * n_classes + v
-    patterns, weight = np.unique(grid, axis=0, return_counts=True)
+    base = n_a * n_classes + 1
+    if grid.shape[1] * np.log2(base) < 62:  # a row as one integer: 1-D unique is fast
+        key = (grid + 1) @ (base ** np.arange(grid.shape[1], dtype=np.int64))
+        _, first, weight = np.unique(key, return_index=True, return_counts=True)
+        patterns = grid[first]
+    else:
+        patterns, weight = np.unique(grid, axis=0, return_counts=True)
     pu, ps = np.nonzero(patterns >= 0)
     codes = patterns[pu, ps]
     prior, conf, _t, it = _fit(

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from prefkit._arrays import distinct
 from prefkit._perf import paused_gc
 from prefkit._result import json_schema
 from prefkit.analysis._bias import length_bias, position_bias, ratings_vs_preference
@@ -249,13 +250,13 @@ def _analyze(
     pref = preference_agreement(comps, bootstrap=bootstrap, seed=seed)
     rel = annotator_reliability(comps, gold=gold, threshold=threshold)
     annotators = sorted(
-        {comps.columns.annotator_names[i] for i in np.unique(comps.columns.annotator)}
+        {comps.columns.annotator_names[i] for i in distinct(comps.columns.annotator)}
         | {
             col.annotator_names[i]
             for kind in ("rating", "label")
             for crit in assess.criteria(kind)
             if (col := assess.columns(crit, kind)) is not None
-            for i in np.unique(col.annotator)
+            for i in distinct(col.annotator)
         }
     )
     return AnalysisReport(

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from prefkit._arrays import distinct
 from prefkit.analysis._agreement import (
     AnalysisError,
     krippendorff_alpha_codes,
@@ -103,17 +104,22 @@ class CodeTable:
         """From code columns in record order; each annotator's first value per unit counts."""
         n_ann = max(len(annotator_names), 1)
         if unit.size:
-            _, first = np.unique(unit * n_ann + annotator, return_index=True)
-            first.sort()
+            key = unit * n_ann + annotator
+            if distinct(key).size == key.size:  # no repeats (the usual case): keep every row
+                first = np.arange(key.size)
+            else:
+                _, first = np.unique(key, return_index=True)
+                first.sort()
         else:
             first = np.zeros(0, dtype=np.int64)
-        vals = values if isinstance(values, np.ndarray) else np.asarray(values)
-        if vals.dtype.kind in "iuU" and vals.size:  # one plain type: numpy sorts and codes
+        ints = isinstance(values, np.ndarray) or (len(values) and type(values[0]) is int)
+        vals = np.asarray(values) if ints else None
+        if vals is not None and vals.dtype.kind in "iu":  # integers: numpy sorts and codes
             uniq, v = np.unique(vals[first], return_inverse=True)
             cats = uniq.tolist()
-        else:
-            kept = np.asarray(values, dtype=object)[first] if len(values) else []
-            cats = sorted(set(list(kept)), key=lambda c: (str(type(c)), c))
+        else:  # labels (strings): a dict codes them faster than sorting strings
+            kept: list[Any] = [values[i] for i in first.tolist()]
+            cats = sorted(set(kept), key=lambda c: (str(type(c)), c))
             code = {c: i for i, c in enumerate(cats)}
             v = np.fromiter((code[x] for x in kept), np.int64, len(kept))
         # annotators sorted by name; units keep their first-seen order
@@ -165,7 +171,7 @@ class CodeTable:
         keep = n >= 2
         if not keep.any():
             return Figure(None, "no unit was judged by two annotators")
-        sizes = np.unique(n[keep])
+        sizes = distinct(n[keep])
         if sizes.size != 1:
             hist = {int(s): int((n[keep] == s).sum()) for s in sizes}
             return Figure(
@@ -206,7 +212,7 @@ class CodeTable:
         n = np.bincount(u, minlength=len(self.units))
         start = np.concatenate([[0], np.cumsum(n)[:-1]])
         out_a, out_b, out_va, out_vb = [], [], [], []
-        for m in np.unique(n[n >= 2]):
+        for m in distinct(n[n >= 2]):
             base = start[n == m]
             for i in range(int(m)):
                 for j in range(i + 1, int(m)):

@@ -25,6 +25,7 @@ from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
+from prefkit._arrays import distinct
 from prefkit.data._records import TIE, Judgment
 from prefkit.errors import PrefkitError
 
@@ -380,17 +381,23 @@ def _summary(
     n = int(unit.size)
     per_unit = np.bincount(unit) if n else np.zeros(0, dtype=np.int64)
     n_ann = int(annotator.max()) + 1 if n else 1
-    repeats = n - int(np.unique(unit * n_ann + annotator).size) if n else 0
+    repeats = n - int(distinct(unit * n_ann + annotator).size) if n else 0
     groups: list[tuple[str, ...]] = []
     if unit_key == "item" and content is not None and item is not None and n:
         has = item >= 0
-        pairs = np.unique(np.stack([content[has], item[has]], axis=1), axis=0)
-        if pairs.size:
-            c_codes, counts = np.unique(pairs[:, 0], return_counts=True)
-            for c in c_codes[counts > 1]:
-                members = pairs[pairs[:, 0] == c, 1]
-                groups.append(tuple(sorted(item_names[int(i)] for i in members)))
-            groups.sort()
+        n_items = max(len(item_names), 1)
+        # distinct (content, item) pairs as one integer key: 1-D unique is much faster
+        joint = distinct(content[has] * n_items + item[has])
+        if joint.size:
+            pc, pi = joint // n_items, joint % n_items
+            c_codes, counts = np.unique(pc, return_counts=True)
+            shared = c_codes[counts > 1]
+            if shared.size:
+                sel = np.isin(pc, shared)
+                for c in shared.tolist():
+                    members = pi[sel & (pc == c)]
+                    groups.append(tuple(sorted(item_names[int(i)] for i in members)))
+                groups.sort()
     notes = []
     if repeats:
         notes.append(
@@ -732,7 +739,8 @@ class _Builder:
         self.no_preference = 0
         self.identical = 0
         # assessments, per (criterion, kind)
-        self.a: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        # (criterion, kind) -> (slot, value, response position, response key) lists
+        self.a: dict[tuple[str, str], tuple[list[int], list[Any], list[int], list[int]]] = {}
         self.a_scale: dict[tuple[str, str], tuple[int, int]] = {}
         self.rated_records = 0
         self.rated_without_item = 0
@@ -857,19 +865,22 @@ class _Builder:
         if base is None:
             self.rated_without_item += 1
         pos = {r.id: i for i, r in enumerate(rec.responses)}
-        for kind, table in (("rating", rec.ratings or {}), ("label", rec.labels or {})):
+        for kind, table in (("rating", rec.ratings), ("label", rec.labels)):
+            if not table:
+                continue
+            scale = rec.rating_scale if kind == "rating" else None
             for crit, by_id in table.items():
                 key = (crit, kind)
                 col = self.a.get(key)
                 if col is None:
-                    col = self.a[key] = {k: [] for k in ("slot", "val", "pos", "resp")}
-                if kind == "rating":
-                    lo, hi = rec.rating_scale
+                    col = self.a[key] = ([], [], [], [])
+                if scale is not None:
                     old = self.a_scale.get(key)
-                    self.a_scale[key] = (
-                        (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
-                    )
-                c_slot, c_val, c_pos, c_resp = col["slot"], col["val"], col["pos"], col["resp"]
+                    if old != scale:
+                        self.a_scale[key] = (
+                            scale if old is None else (min(old[0], scale[0]), max(old[1], scale[1]))
+                        )
+                c_slot, c_val, c_pos, c_resp = col
                 for local, value in by_id.items():
                     i = pos[local]
                     c_slot.append(slot)
@@ -959,8 +970,8 @@ class _Builder:
         n_keys = max(len(keys), 1)
         out: dict[tuple[str, str], ValueColumns] = {}
         refs = {}
-        for key, col in self.a.items():
-            slot, pos, resp = _arr(col["slot"]), _arr(col["pos"]), _arr(col["resp"])
+        for key, (c_slot, c_val, c_pos, c_resp) in self.a.items():
+            slot, pos, resp = _arr(c_slot), _arr(c_pos), _arr(c_resp)
             content, content_keys = _first_seen(resp)
             if mode == "content":
                 unit = content
@@ -973,7 +984,7 @@ class _Builder:
                 unit_names=names,
                 annotator=r["ann"][slot],
                 annotator_names=list(self.annotators),
-                values=col["val"],
+                values=c_val,
                 order=r["order"][slot],
                 response=resp,
                 content=content,

@@ -329,8 +329,10 @@ class Judgment(BaseModel):
         return self.model_copy(update={"id": new_id})
 
 
-def render_prompt(prompt: Any) -> str:
-    """A prompt (a string, ``Message`` objects or message dicts) as one readable text."""
+def render_prompt(prompt: Any, *, sep: str = "\n\n") -> str:
+    """A prompt (a string, ``Message`` objects or message dicts) as one readable text: a string
+    as it is, a chat as ``Role: content`` turns joined by ``sep``. The one place prompts are
+    rendered as text (judges, reports, reward-model inputs, template-less generators)."""
     if isinstance(prompt, str):
         return prompt
     parts = []
@@ -338,7 +340,7 @@ def render_prompt(prompt: Any) -> str:
         role = m.role if isinstance(m, Message) else str(m.get("role", "user"))
         content = m.content if isinstance(m, Message) else str(m.get("content", ""))
         parts.append(f"{role.capitalize()}: {content}")
-    return "\n\n".join(parts)
+    return sep.join(parts)
 
 
 def _field_error(field: str, reason: str) -> ValueError:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prefkit._cache import default_cache_dir
+from prefkit.data import render_prompt
 from prefkit.errors import PrefkitError
 from prefkit.models._base import (
     Completion,
@@ -124,10 +125,7 @@ class LocalGenerator(TextsFromCompletions):
             # a plain transcript that ends where the assistant speaks
             if len(messages) == 1 and messages[0].get("role") == "user":
                 return str(messages[0].get("content", ""))
-            lines = [
-                f"{m.get('role', 'user').capitalize()}: {m.get('content', '')}" for m in messages
-            ]
-            return "\n".join(lines) + "\nAssistant:"
+            return render_prompt(messages, sep="\n") + "\nAssistant:"
         return str(
             self.tokenizer.apply_chat_template(
                 list(messages), tokenize=False, add_generation_prompt=True

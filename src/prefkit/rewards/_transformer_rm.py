@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from prefkit.data import Comparison, Judgment
+from prefkit.data import Comparison, Judgment, render_prompt
 from prefkit.errors import PrefkitError
 from prefkit.models._local import smollm2_checkpoint
 from prefkit.rewards._evaluate import as_comparisons
@@ -35,11 +35,8 @@ FORMAT = "prefkit-reward-model/1"
 
 def _render(prompt: Any, response: str, condition: str | None = None) -> str:
     head = f"{condition}\n" if condition else ""
-    if isinstance(prompt, str):
-        return f"{head}User: {prompt}\nAssistant: {response}"
-    turns = "\n".join(
-        f"{str(m.get('role', 'user')).capitalize()}: {m.get('content', '')}" for m in prompt
-    )
+    chat = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
+    turns = render_prompt(chat, sep="\n")
     return f"{head}{turns}\nAssistant: {response}"
 
 
