@@ -5,7 +5,7 @@ stored judgments into a campaign; ``create_user`` makes an account with an invit
 """
 
 from prefkit.annotate._app import create_app
-from prefkit.annotate._auth import create_user, reset_token
+from prefkit.annotate._auth import create_user, reset_token, set_disabled, sign_out_everywhere
 from prefkit.annotate._campaigns import (
     Campaign,
     CampaignCreated,
@@ -41,4 +41,6 @@ __all__ = [
     "load_campaign",
     "load_campaign_config",
     "reset_token",
+    "set_disabled",
+    "sign_out_everywhere",
 ]

@@ -8,6 +8,11 @@ A session is a cookie (HttpOnly, SameSite=Lax) with a CSRF token of its own, whi
 state-changing request that relies on the cookie must echo (form field ``csrf`` or header
 ``X-CSRF-Token``). Scripts send ``Authorization: Bearer <token>`` instead and need no CSRF
 token, since a browser never adds that header on its own.
+
+Revocation holds on the very next request: tokens and sessions are looked up in the database
+on every request (no cache; a primary-key lookup costs tens of microseconds), and a session
+created before the user's last credential change (``users.credentials_at``: a new token,
+disabling, signing out everywhere) is refused, as Django and DRF do (OWASP ASVS V3.3).
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -34,12 +39,13 @@ __all__ = [
     "create_user",
     "new_token",
     "reset_token",
+    "set_disabled",
+    "sign_out_everywhere",
     "token_hash",
 ]
 
 ROLES = ("admin", "annotator")
 SESSION_DAYS = 14
-_CACHE_SECONDS = 30.0
 
 
 def new_token() -> str:
@@ -57,6 +63,13 @@ def create_user(conn: Connection, name: str, role: str = "annotator") -> tuple[U
         raise PrefkitError(f"unknown role {role!r}; expected one of {list(ROLES)}")
     if not name or len(name) > 200 or any(c in name for c in "\n\r\t"):
         raise PrefkitError(f"user name {name!r} must be 1-200 characters on one line")
+    hidden = [c for c in name if unicodedata.category(c) in ("Cc", "Cf")]
+    if hidden:
+        raise PrefkitError(
+            f"user name {name!r} holds the invisible control character U+{ord(hidden[0]):04X}; "
+            "such characters (e.g. U+202E, right-to-left override) can make one name display "
+            "as another, so names may not contain them"
+        )
     u = t.users
     if conn.execute(sa.select(u.c.id).where(u.c.name == name)).first():
         raise PrefkitError(f"user {name!r} exists already; use `prefkit user token {name}`")
@@ -76,9 +89,37 @@ def reset_token(conn: Connection, name: str) -> str:
     if row is None:
         raise PrefkitError(f"no user {name!r}; create it with `prefkit user add {name}`")
     token = new_token()
-    conn.execute(u.update().where(u.c.id == row.id).values(token_hash=token_hash(token)))
+    conn.execute(
+        u.update()
+        .where(u.c.id == row.id)
+        .values(token_hash=token_hash(token), credentials_at=_now_naive())
+    )
     conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row.id))
     return token
+
+
+def _now_naive() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def set_disabled(conn: Connection, name: str, disabled: bool) -> None:
+    """Disable (or enable) an account: a disabled one is refused on its next request."""
+    u = t.users
+    row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
+    if row is None:
+        raise PrefkitError(f"no user {name!r}; the users are listed by `prefkit user list`")
+    conn.execute(
+        u.update().where(u.c.id == row.id).values(disabled=disabled, credentials_at=_now_naive())
+    )
+    if disabled:
+        conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row.id))
+
+
+def sign_out_everywhere(conn: Connection, user_id: int) -> None:
+    """End every session of a user (the invitation token stays valid)."""
+    u = t.users
+    conn.execute(u.update().where(u.c.id == user_id).values(credentials_at=_now_naive()))
+    conn.execute(t.sessions.delete().where(t.sessions.c.user_id == user_id))
 
 
 @dataclass(frozen=True)
@@ -89,68 +130,46 @@ class Session:
 
 
 class Auth:
-    """Token and session lookups, with a short in-memory cache (sessions change rarely)."""
+    """Token and session lookups, straight from the database on every request."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._cache: dict[str, tuple[float, Session | User | None]] = {}
-        self._lock = threading.Lock()
-
-    def _cached(self, key: str) -> tuple[bool, Session | User | None]:
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and hit[0] > time.monotonic():
-            return True, hit[1]
-        return False, None
-
-    def _remember(self, key: str, value: Session | User | None) -> None:
-        with self._lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[key] = (time.monotonic() + _CACHE_SECONDS, value)
 
     def forget(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        """Nothing is cached; kept for callers that used to flush a cache."""
 
     def user_for_token(self, token: str) -> User | None:
         """The account whose invitation token this is (bearer auth, sign-in)."""
-        key = "u:" + token_hash(token)
-        hit, value = self._cached(key)
-        if hit:
-            return value if isinstance(value, User) or value is None else None
         u = t.users
         with self.engine.connect() as conn:
             row = conn.execute(
                 sa.select(u.c.id, u.c.name, u.c.role).where(
-                    u.c.token_hash == key[2:], u.c.disabled.is_(False)
+                    u.c.token_hash == token_hash(token), u.c.disabled.is_(False)
                 )
             ).first()
-        user = User(int(row.id), row.name, row.role) if row else None
-        self._remember(key, user)
-        return user
+        return User(int(row.id), row.name, row.role) if row else None
 
     def session(self, token: str) -> Session | None:
-        key = "s:" + token_hash(token)
-        hit, value = self._cached(key)
-        if not hit:
-            s, u = t.sessions, t.users
-            with self.engine.connect() as conn:
-                row = conn.execute(
-                    sa.select(s.c.csrf, s.c.expires_at, u.c.id, u.c.name, u.c.role)
-                    .join(u, u.c.id == s.c.user_id)
-                    .where(s.c.token_hash == key[2:], u.c.disabled.is_(False))
-                ).first()
-            value = None
-            if row is not None:
-                exp = row.expires_at
-                if exp.tzinfo is None:
-                    exp = exp.replace(tzinfo=UTC)
-                value = Session(User(int(row.id), row.name, row.role), row.csrf, exp.timestamp())
-            self._remember(key, value)
-        if isinstance(value, Session) and value.expires > time.time():
-            return value
-        return None
+        s, u = t.sessions, t.users
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(
+                    s.c.csrf, s.c.expires_at, s.c.created_at, u.c.id, u.c.name, u.c.role,
+                    u.c.credentials_at,
+                )
+                .join(u, u.c.id == s.c.user_id)
+                .where(s.c.token_hash == token_hash(token), u.c.disabled.is_(False))
+            ).first()  # fmt: skip
+        if row is None:
+            return None
+        if row.credentials_at is not None and row.created_at < row.credentials_at:
+            return None  # older than the last credential change
+        exp = row.expires_at
+        if exp.tzinfo is None:
+            exp = exp.replace(tzinfo=UTC)
+        if exp.timestamp() <= time.time():
+            return None
+        return Session(User(int(row.id), row.name, row.role), row.csrf, exp.timestamp())
 
     def start_session(self, conn: Connection, user: User) -> tuple[str, str]:
         """A new session for ``user``: (cookie token, CSRF token)."""
@@ -162,14 +181,13 @@ class Auth:
                 user_id=user.id,
                 csrf=csrf,
                 expires_at=expires.replace(tzinfo=None),
+                created_at=_now_naive(),
             )
         )
         return token, csrf
 
     def end_session(self, conn: Connection, token: str) -> None:
         conn.execute(t.sessions.delete().where(t.sessions.c.token_hash == token_hash(token)))
-        with self._lock:
-            self._cache.pop("s:" + token_hash(token), None)
 
 
 def same(a: str | None, b: str | None) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 __all__ = ["render_markdown", "render_prompt"]
 
@@ -24,6 +25,24 @@ def _link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
 
 
 _md.add_render_rule("link_open", _link_open)
+
+
+def _image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    # An image in model output is shown as a link with its text, never fetched: a remote
+    # <img> would tell its host who reads the page (the CSP blocks it anyway).
+    tok = tokens[idx]
+    src = str(tok.attrGet("src") or "")
+    alt = self.renderInlineAsText(tok.children or [], options, env)
+    label = escapeHtml(f"image: {alt}" if alt else "image")
+    if src.startswith(("http://", "https://")):
+        return (
+            f'<a class="image-link" href="{escapeHtml(src)}" '
+            f'rel="nofollow noopener noreferrer">[{label}]</a>'
+        )
+    return f'<span class="image-link">[{label}]</span>'
+
+
+_md.add_render_rule("image", _image)
 
 
 def render_markdown(text: str) -> str:

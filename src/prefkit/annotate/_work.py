@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 from sqlalchemy.engine import Connection
 
 from prefkit.annotate._campaigns import GOLD_KINDS, Campaign, Item
 from prefkit.annotate._sql import Raw
-from prefkit.data import Judgment, Store, judgment_from_dict
+from prefkit.data import Judgment, Store, judgment_from_dict, storable_text_problem
 from prefkit.errors import PrefkitError
 
 __all__ = [
@@ -87,11 +87,19 @@ class Submission(BaseModel):
         description="Idempotency key made by the client: a retry with it stores nothing new.",
     )
     preference: Literal["left", "right", "tie"]
-    strength: int | None = Field(default=None, ge=1, le=3)
-    ratings: dict[str, dict[Literal["left", "right"], int]] = Field(
-        description="criterion -> {left: 1-5, right: 1-5}"
+    strength: StrictInt | None = Field(default=None, ge=1, le=3)
+    ratings: dict[str, dict[Literal["left", "right"], StrictInt]] = Field(
+        description="criterion -> {left: 1-5, right: 1-5}; integers (not strings)"
     )
     rationale: str = Field(default="", max_length=10_000)
+
+    @field_validator("rationale")
+    @classmethod
+    def _storable(cls, value: str) -> str:
+        problem = storable_text_problem(value, "rationale")
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 def _now() -> str:
@@ -247,6 +255,7 @@ def assignment_view(conn: Connection, camp: Campaign, row: Row) -> dict[str, Any
 
 def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
     """Done, skipped and pending assignments, and how many items are still open to this user."""
+    _allowed(camp, user)  # a campaign one is not in answers 404, like its assignments
     raw = Raw(conn)
     counts = dict(
         raw.all(
@@ -299,6 +308,9 @@ def campaign_of(conn: Connection, user: User, assignment_id: int) -> str:
 
 
 def save_draft(conn: Connection, user: User, assignment_id: int, draft: dict[str, Any]) -> None:
+    problem = storable_text_problem(draft, "draft")
+    if problem:
+        raise WorkError(422, problem)
     raw = Raw(conn)
     row = _own(raw, user, assignment_id)
     if row.status != "pending":

@@ -112,6 +112,51 @@ def user_token(
     _print_invite(name, role, token, base_url, as_json)
 
 
+@user_app.command("disable")
+def user_disable(
+    name: Annotated[str, typer.Argument(help="The account name.")],
+    db: DbOption = None,
+) -> None:
+    """Disable an account: its links and sessions are refused from the next request on."""
+    from prefkit.annotate import set_disabled
+    from prefkit.data import open_store
+
+    with open_store(db) as store, store.engine.begin() as conn:
+        set_disabled(conn, name, True)
+    console.print(f"{name} is disabled")
+
+
+@user_app.command("enable")
+def user_enable(
+    name: Annotated[str, typer.Argument(help="The account name.")],
+    db: DbOption = None,
+) -> None:
+    """Enable a disabled account again (its current invitation link works again)."""
+    from prefkit.annotate import set_disabled
+    from prefkit.data import open_store
+
+    with open_store(db) as store, store.engine.begin() as conn:
+        set_disabled(conn, name, False)
+    console.print(f"{name} is enabled")
+
+
+@user_app.command("list")
+def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The accounts: name, role, disabled."""
+    from prefkit.data import open_store
+
+    with open_store(db) as store, store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT name, role, disabled FROM users ORDER BY name")
+        ).fetchall()
+    users = [{"name": r[0], "role": r[1], "disabled": bool(r[2])} for r in rows]
+    if as_json:
+        print_json(users)
+        return
+    for u in users:
+        console.print(f"{u['name']} ({u['role']})" + ("  disabled" if u["disabled"] else ""))
+
+
 def _print_invite(name: str, role: str, token: str, base_url: str, as_json: bool) -> None:
     link = f"{base_url.rstrip('/')}/invite/{token}"
     if as_json:

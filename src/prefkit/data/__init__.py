@@ -37,6 +37,7 @@ from prefkit.data._records import (
     Timings,
     judgment_from_dict,
     render_prompt,
+    storable_text_problem,
 )
 from prefkit.data._samples import sample_paths
 from prefkit.data._store import AddResult, Store, default_url, open_store
@@ -82,6 +83,7 @@ __all__ = [
     "response_key",
     "sample_paths",
     "schema",
+    "storable_text_problem",
     "to_trl_pairs",
     "to_trl_unpaired",
     "views",

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,13 @@ from prefkit.data._sources import (
     judgments_from_oasst,
     judgments_from_squality,
 )
-from prefkit.data._tabular import TABLE_COLUMNS, is_table_row, judgment_to_row, row_to_record_dict
+from prefkit.data._tabular import (
+    TABLE_COLUMNS,
+    is_table_row,
+    judgment_to_row,
+    neutralize_formula,
+    row_to_record_dict,
+)
 from prefkit.data._trl import (
     ConversionReport,
     judgment_from_trl,
@@ -76,24 +83,78 @@ class ReadResult:
 # detection
 
 
+MAX_LINE_BYTES = int(os.environ.get("PREFKIT_MAX_LINE_MB", "64")) * 2**20
+_BOM = b"\xef\xbb\xbf"
+
+
 def _open_text(path: Path) -> IO[str]:
     with path.open("rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="strict")
-    return path.open("r", encoding="utf-8", errors="strict", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", errors="strict")
+    return path.open("r", encoding="utf-8-sig", errors="strict", newline="")
+
+
+def _open_bytes(path: Path) -> IO[bytes]:
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def _lines(path: Path, max_line: int | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a text file, decoded line by line so that an invalid byte is
+    reported on its own line; a byte-order mark is dropped; a line over ``max_line`` bytes
+    (``PREFKIT_MAX_LINE_MB``, default 64 MiB) is an error instead of filling memory."""
+    cap = MAX_LINE_BYTES if max_line is None else max_line
+    with _open_bytes(path) as fh:
+        lineno = 0
+        while True:
+            try:
+                raw = fh.readline(cap + 1)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise RecordError(
+                    f"cannot read the file after line {lineno}: {exc} (a truncated or corrupt "
+                    "compressed file?)",
+                    line=lineno + 1,
+                ) from None
+            if not raw:
+                return
+            lineno += 1
+            if len(raw) > cap:
+                raise RecordError(
+                    f"line longer than {cap // 2**20} MiB; no record is that long (is this a "
+                    "binary file?). Raise PREFKIT_MAX_LINE_MB for truly huge records",
+                    line=lineno,
+                )
+            if lineno == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RecordError(
+                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} "
+                    f"({exc.reason}); save the file as UTF-8",
+                    line=lineno,
+                ) from None
+            yield lineno, text
 
 
 def _first_object(path: Path) -> dict[str, Any] | None:
-    try:
-        with _open_text(path) as fh:
-            for line in fh:
-                if line.strip():
-                    obj = json.loads(line)
-                    return obj if isinstance(obj, dict) else None
-    except (ValueError, OSError, EOFError, RecursionError, zlib.error):
-        return None
-    return None
+    """The first JSON object of a JSON-lines file, or None when it is not one; a file that is
+    broken in a way no format would accept raises with what is wrong."""
+    for lineno, line in _lines(path):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except RecursionError:
+            raise RecordError("JSON nested too deeply", line=lineno) from None
+        except ValueError:
+            return None
+        return obj if isinstance(obj, dict) else None
+    raise RecordError("the file is empty (no line with data)")
 
 
 def _row_kind(row: dict[str, Any]) -> str:
@@ -137,7 +198,10 @@ def detect_format(path: str | Path) -> str:
         head = fh.read(4)
     if head == b"PAR1":
         return "parquet"
-    obj = _first_object(p)
+    try:
+        obj = _first_object(p)
+    except RecordError as exc:
+        raise PrefkitError(f"{exc.located(str(p), exc.line)}") from None
     if obj is not None:
         try:
             kind = _row_kind(obj)
@@ -173,18 +237,8 @@ class _Line(str):
 
 
 def _json_rows(path: Path) -> Iterator[tuple[int, Any]]:
-    with _open_text(path) as fh:
-        lineno = 0
-        while True:
-            try:
-                line = fh.readline()
-            except UnicodeDecodeError as exc:
-                raise RecordError(f"not UTF-8 text ({exc.reason})", line=lineno + 1) from None
-            if not line:
-                return
-            lineno += 1
-            if not line.strip():
-                continue
+    for lineno, line in _lines(path):
+        if line.strip():
             yield lineno, _Line(line)
 
 
@@ -722,7 +776,7 @@ def _write_rows(
         if format == "csv":
             writer = csv.DictWriter(fh, fieldnames=TABLE_COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: neutralize_formula(v) for k, v in row.items()} for row in rows)
         else:
             for row in rows:
                 fh.write(dumps(row))

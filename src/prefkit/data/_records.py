@@ -42,6 +42,7 @@ __all__ = [
     "Timings",
     "judgment_from_dict",
     "render_prompt",
+    "storable_text_problem",
 ]
 
 SOURCES = ("human", "ai", "rule", "model")
@@ -132,6 +133,7 @@ class Judgment(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Judgment:
+        _check_texts(self)
         ids = [r.id for r in self.responses]
         known = set(ids)
         if len(known) != len(ids):
@@ -327,6 +329,71 @@ class Judgment(BaseModel):
 
     def with_id(self, new_id: str) -> Judgment:
         return self.model_copy(update={"id": new_id})
+
+
+def _bad_char(text: str) -> str | None:
+    """Why ``text`` cannot be stored: a NUL or a lone surrogate (at which character), or None."""
+    if "\x00" in text:
+        return (
+            f"contains a NUL character (U+0000) at character {text.index(chr(0)) + 1}, which "
+            "PostgreSQL cannot store; prefkit refuses it on every database: remove it"
+        )
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            code = ord(text[exc.start])
+            return (
+                f"contains a lone surrogate (U+{code:04X}) at character {exc.start + 1}, which "
+                "is not valid Unicode (the text was probably decoded wrongly): fix or drop it"
+            )
+    return None
+
+
+def storable_text_problem(value: Any, where: str = "value") -> str | None:
+    """Why a string (or the strings in a JSON-like value) cannot be stored, naming where: a
+    NUL or a lone surrogate; None when it is fine. The workbench checks drafts with it."""
+    found = _walk(value, where)
+    return f"{found[0]}: {found[1]}" if found else None
+
+
+def _walk(value: Any, where: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        why = _bad_char(value)
+        return (where, why) if why else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _walk(k, where) or _walk(v, f"{where}.{k}")
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            found = _walk(v, f"{where}.{i}")
+            if found:
+                return found
+    return None
+
+
+def _check_texts(rec: Judgment) -> None:
+    """Every string of a record must be storable text (no NUL, no lone surrogate)."""
+    prompt = rec.prompt if isinstance(rec.prompt, str) else [m.content for m in rec.prompt]
+    for where, value in (
+        ("prompt", prompt),
+        ("responses", [{"id": r.id, "text": r.text, "model": r.model} for r in rec.responses]),
+        ("id", rec.id),
+        ("item", rec.item),
+        ("rationale", rec.rationale),
+        ("annotator", rec.annotator),
+        ("preference", rec.preference),
+        ("labels", rec.labels),
+        ("ratings", list(rec.ratings) if rec.ratings else None),
+        ("metadata", rec.metadata),
+    ):
+        if value is None:
+            continue
+        found = _walk(value, where)
+        if found:
+            raise _field_error(*found)
 
 
 def render_prompt(prompt: Any, *, sep: str = "\n\n") -> str:

@@ -154,6 +154,9 @@ users = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # the invitation token
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
+    # 0004: the last credential change (new token, disable, sign out everywhere); sessions
+    # created before it are refused
+    sa.Column("credentials_at", sa.DateTime, nullable=True),
 )
 
 sessions = sa.Table(

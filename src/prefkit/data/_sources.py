@@ -64,8 +64,17 @@ def judgments_from_hh(row: Any, subset: str | None = None) -> list[Judgment]:
     unknown = sorted(set(row) - {"chosen", "rejected"})
     if unknown:
         raise RecordError(f"unknown field {unknown[0]!r} in an HH-RLHF line", field=unknown[0])
-    c_prompt, c_reply, c_ok = _split_last_reply(_hh_turns(row["chosen"], "chosen"))
-    r_prompt, r_reply, r_ok = _split_last_reply(_hh_turns(row["rejected"], "rejected"))
+    c_turns, r_turns = _hh_turns(row["chosen"], "chosen"), _hh_turns(row["rejected"], "rejected")
+    for column, turns in (("chosen", c_turns), ("rejected", r_turns)):
+        if not any(role == "assistant" for role, _ in turns):
+            raise RecordError(
+                "has no '\\n\\nAssistant: ' turn, so there is no reply to prefer; an HH-RLHF "
+                "transcript alternates Human and Assistant turns (fix the line, or import with "
+                "--skip-invalid to report it and go on)",
+                field=column,
+            )
+    c_prompt, c_reply, c_ok = _split_last_reply(c_turns)
+    r_prompt, r_reply, r_ok = _split_last_reply(r_turns)
     metadata: dict[str, Any] = {"dataset": "hh-rlhf"}
     if subset:
         metadata["subset"] = subset

@@ -9,12 +9,41 @@ merely looks like JSON stays text.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from prefkit.data._records import Judgment
 from prefkit.errors import RecordError
 
-__all__ = ["TABLE_COLUMNS", "is_table_row", "judgment_to_row", "row_to_record_dict"]
+__all__ = [
+    "TABLE_COLUMNS",
+    "is_table_row",
+    "judgment_to_row",
+    "neutralize_formula",
+    "restore_formula",
+    "row_to_record_dict",
+]
+
+# OWASP's advice against CSV injection: a cell that starts with = + - @ TAB or CR is read as a
+# formula by spreadsheets (=HYPERLINK(...) runs), so CSV export puts a ' before it. The rule is
+# reversible: cells that already start with quotes before such a character get one more, and
+# the CSV reader removes exactly one.
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def neutralize_formula(cell: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula (a leading ' where needed)."""
+    if isinstance(cell, str) and _FORMULA.match(cell):
+        return "'" + cell
+    return cell
+
+
+def restore_formula(cell: Any) -> Any:
+    """The inverse of :func:`neutralize_formula`, applied when prefkit reads its own CSV."""
+    if isinstance(cell, str) and cell.startswith("'") and _FORMULA.match(cell[1:]):
+        return cell[1:]
+    return cell
+
 
 TABLE_COLUMNS = (
     "id",
@@ -100,6 +129,7 @@ def row_to_record_dict(row: dict[str, Any]) -> dict[str, Any]:
         )
     out: dict[str, Any] = {}
     for key, value in row.items():
+        value = restore_formula(value)
         if value is None or value == "":
             if key == "prompt" and value == "" and not row.get("prompt_chat"):
                 out["prompt"] = ""

@@ -1,0 +1,264 @@
+"""Regressions for the workbench and importer hardening (each failed on the code before it):
+revocation that holds, hostile text, markup in data, limits."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from prefkit.annotate import create_app, create_user, reset_token, set_disabled
+from prefkit.cli import app as cli
+from prefkit.data import judgment_from_dict, read_records, write_records
+from prefkit.errors import PrefkitError, RecordError
+
+from .conftest import RATIONALE, Workbench, ratings
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def submit_body(**kw: Any) -> dict[str, Any]:
+    return {"key": uuid.uuid4().hex, "preference": "left", "ratings": ratings(),
+            "rationale": RATIONALE, **kw}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- revocation
+
+
+def test_a_revoked_token_is_refused_on_the_very_next_request(workbench: Workbench) -> None:
+    old = workbench.tokens["alice"]
+    with TestClient(create_app(workbench.store)) as c:
+        assert c.post("/api/login", json={"token": old}).status_code == 200  # used once
+        session = c.post("/api/login", json={"token": old}).json()["session"]
+        assert c.get("/api/me", headers=bearer(session)).status_code == 200
+        with workbench.store.engine.begin() as conn:
+            new = reset_token(conn, "alice")
+        # no grace period: the old token cannot sign in, nor mint a new session
+        assert c.post("/api/login", json={"token": old}).status_code == 401
+        assert c.get("/api/me", headers=bearer(old)).status_code == 401
+        assert c.get("/api/me", headers=bearer(session)).status_code == 401
+        assert c.post("/api/login", json={"token": new}).status_code == 200
+
+
+def test_no_session_older_than_the_last_credential_change(workbench: Workbench) -> None:
+    with TestClient(create_app(workbench.store)) as c:
+        session = c.post("/api/login", json={"token": workbench.tokens["bob"]}).json()["session"]
+        assert c.get("/api/me", headers=bearer(session)).status_code == 200
+        with workbench.store.engine.begin() as conn:  # a change that left the session row
+            conn.execute(
+                sa.text("UPDATE users SET credentials_at = :t WHERE name = 'bob'"),
+                {"t": "2999-01-01 00:00:00"},
+            )
+        assert c.get("/api/me", headers=bearer(session)).status_code == 401
+
+
+def test_disable_and_enable_from_the_cli(workbench: Workbench) -> None:
+    token = workbench.tokens["alice"]
+    with TestClient(create_app(workbench.store)) as c:
+        assert c.get("/api/me", headers=bearer(token)).status_code == 200
+        r = CliRunner().invoke(cli, ["user", "disable", "alice", "--db", workbench.url])
+        assert r.exit_code == 0, r.output
+        assert c.get("/api/me", headers=bearer(token)).status_code == 401
+        r = CliRunner().invoke(cli, ["user", "enable", "alice", "--db", workbench.url])
+        assert r.exit_code == 0 and c.get("/api/me", headers=bearer(token)).status_code == 200
+    listed = CliRunner().invoke(cli, ["user", "list", "--db", workbench.url, "--json"])
+    assert {u["name"]: u["disabled"] for u in json.loads(listed.output)}["alice"] is False
+    with workbench.store.engine.begin() as conn, pytest.raises(PrefkitError, match="no user"):
+        set_disabled(conn, "nobody", True)
+
+
+def test_progress_of_a_campaign_one_is_not_in_is_404(bench_sqlite: Workbench) -> None:
+    from prefkit.annotate import CampaignConfig, create_campaign
+
+    cfg = {"name": "private", "pairs": {"dataset": "hh-rlhf", "limit": 4}, "annotators": ["bob"]}
+    create_campaign(bench_sqlite.store, CampaignConfig.model_validate(cfg))
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        h = bearer(bench_sqlite.tokens["alice"])
+        assert c.get("/api/campaigns/private/progress", headers=h).status_code == 404
+        assert c.get("/api/campaigns/private/assignment", headers=h).status_code == 404
+        ok = c.get("/api/campaigns/private/progress", headers=bearer(bench_sqlite.tokens["bob"]))
+        assert ok.status_code == 200
+
+
+def test_names_with_bidi_controls_are_refused(bench_sqlite: Workbench) -> None:
+    with bench_sqlite.store.engine.begin() as conn, pytest.raises(PrefkitError, match=r"U\+202E"):
+        create_user(conn, "ali\u202ecod")
+
+
+# ---------------------------------------------------------------------------- hostile text
+
+
+def test_a_dollar_in_names_does_not_break_the_reports(tmp_path: Path) -> None:
+    recs = [
+        judgment_from_dict(
+            {
+                "prompt": f"p{i}",
+                "responses": [
+                    {"id": "a", "text": f"A{i}", "model": r"$\badmath$"},
+                    {"id": "b", "text": f"B{i}", "model": "m$2"},
+                ],
+                "preference": "a" if i % 3 else "b",
+                "annotator": ann,
+                "shown": ["a", "b"] if i % 2 else ["b", "a"],
+            }  # fmt: skip
+        )
+        for i in range(12)
+        for ann in (r"$\badmath$", "x$y")
+    ]
+    path = tmp_path / "d.jsonl"
+    write_records(recs, path)
+    for cmd in (
+        ["analyze", str(path), "--bootstrap", "10"],
+        ["rank", str(path), "--bootstrap", "10"],
+    ):
+        r = CliRunner().invoke(cli, [*cmd, "--html", str(tmp_path / "r.html")])
+        assert r.exit_code == 0, (cmd, r.output, r.exception)
+        assert "data:image/svg+xml" in (tmp_path / "r.html").read_text()
+
+
+def test_cli_errors_are_never_read_as_markup(tmp_path: Path) -> None:
+    from prefkit.cli import main
+
+    (tmp_path / "[").mkdir()
+    bad = tmp_path / "[" / "x].jsonl"  # its path holds "[/x].jsonl"
+    bad.write_text(json.dumps({"prompt": "p", "responses": [{"id": "a", "text": "t"},
+                   {"id": "b", "text": "u"}], "preference": "[/bold]"}) + "\n")  # fmt: skip
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "from prefkit.cli import main; main()", "import", str(bad),
+         "--db", f"sqlite:///{tmp_path / 's.db'}"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    err = " ".join(out.stderr.split())
+    assert "[/x].jsonl:1" in err and "'[/bold]' is not a response id" in err
+    assert callable(main)
+
+
+@pytest.mark.parametrize(
+    ("bad", "what"), [("\ud800", "lone surrogate (U+D800)"), ("\x00", "NUL character (U+0000)")]
+)
+def test_surrogates_and_nul_are_clear_errors_on_both_databases(
+    workbench: Workbench, tmp_path: Path, bad: str, what: str
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    good = {"prompt": "p", "responses": [{"id": "a", "text": "ok"}, {"id": "b", "text": "no"}],
+            "preference": "a"}  # fmt: skip
+    lines = [json.dumps(good), json.dumps({**good, "rationale": f"x{bad}y"})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["import", str(path), "--db", workbench.url])
+    assert r.exit_code != 0
+    assert isinstance(r.exception, RecordError)
+    assert f"{path}:2: field 'rationale': contains a {what} at character 2" in str(r.exception)
+    with TestClient(create_app(workbench.store)) as c:
+        h = bearer(workbench.tokens["alice"])
+        a = c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"]
+        hj = {**h, "Content-Type": "application/json"}
+        raw = json.dumps({"draft": {"rationale": f"a{bad}"}}).encode()  # \ud800 as JSON escape
+        draft = c.put(f"/api/assignments/{a['id']}/draft", content=raw, headers=hj)
+        assert draft.status_code == 422 and what in draft.text, draft.text
+        raw = json.dumps(submit_body(rationale=RATIONALE + bad)).encode()
+        sub = c.post(f"/api/assignments/{a['id']}/submit", content=raw, headers=hj)
+        # a 422 that names the field (pydantic refuses a surrogate while parsing the JSON)
+        assert sub.status_code == 422 and '"rationale"' in sub.text, sub.text
+
+
+def test_a_rating_sent_as_a_string_is_refused(bench_sqlite: Workbench) -> None:
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        h = bearer(bench_sqlite.tokens["alice"])
+        a = c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"]
+        r = ratings()
+        first = next(iter(r))
+        r[first]["left"] = "4"  # type: ignore[assignment]
+        sub = c.post(f"/api/assignments/{a['id']}/submit", json=submit_body(ratings=r), headers=h)
+        assert sub.status_code == 422
+
+
+# ---------------------------------------------------------------------------- importers
+
+
+def test_invalid_utf8_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    good = json.dumps({"prompt": "p", "responses": [{"id": "a", "text": "x" * 40}]}) + "\n"
+    data = good.encode() * 2999 + b'{"prompt": "\xff"}\n' + good.encode()
+    path = tmp_path / "u.jsonl"
+    path.write_bytes(data)
+    with pytest.raises(RecordError, match=r"u.jsonl:3000: not UTF-8 text: byte 0xff"):
+        read_records(path)
+
+
+def test_format_detection_says_what_is_wrong(tmp_path: Path) -> None:
+    rec = {"prompt": "p", "responses": [{"id": "a", "text": "t"}]}
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps(rec).encode() + b"\n")
+    assert len(read_records(bom)) == 1  # a byte-order mark is fine
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")
+    with pytest.raises(PrefkitError, match="the file is empty"):
+        read_records(empty)
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(PrefkitError, match="nested too deeply"):
+        read_records(deep)
+    gz = tmp_path / "cut.jsonl.gz"
+    gz.write_bytes(gzip.compress((json.dumps(rec) + "\n").encode() * 500)[:60])
+    with pytest.raises(PrefkitError, match="truncated or corrupt compressed file"):
+        read_records(gz)
+
+
+def test_a_line_length_cap_instead_of_memory_error(tmp_path: Path, monkeypatch: Any) -> None:
+    import prefkit.data._io as io_
+
+    monkeypatch.setattr(io_, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"prompt": "p", "responses": [{"id": "a", "text": "x" * 5000}]}))
+    with pytest.raises(RecordError, match=r"long.jsonl:1: line longer than 0 MiB"):
+        read_records(path, "prefkit")
+
+
+def test_hh_rlhf_without_an_assistant_turn_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "hh.jsonl"
+    ok = {
+        "chosen": "\n\nHuman: hi\n\nAssistant: hello",
+        "rejected": "\n\nHuman: hi\n\nAssistant: no",
+    }
+    bad = {"chosen": "\n\nHuman: hi", "rejected": "\n\nHuman: hi"}
+    path.write_text(json.dumps(ok) + "\n" + json.dumps(bad) + "\n")
+    with pytest.raises(RecordError, match=r"hh.jsonl:2: field 'chosen': has no"):
+        read_records(path, "hh-rlhf")
+    from prefkit.data import load_records
+
+    res = load_records(path, "hh-rlhf", skip_invalid=True)
+    assert len(res.records) == 1 and len(res.invalid) == 1
+
+
+def test_csv_export_neutralizes_formulas_and_reads_back(tmp_path: Path) -> None:
+    rec = judgment_from_dict({"prompt": "=HYPERLINK(\"http://x\",\"click\")", "responses": [
+        {"id": "a", "text": "- a list"}, {"id": "b", "text": "'=quoted"}], "preference": "a"})  # fmt: skip
+    out = tmp_path / "x.csv"
+    write_records([rec], out, "csv")
+    text = out.read_text()
+    assert "'=HYPERLINK" in text and ',"=HYPERLINK' not in text
+    back = read_records(out)
+    assert back[0].prompt == rec.prompt and [r.text for r in back[0].responses] == [
+        "- a list",
+        "'=quoted",
+    ]
+
+
+def test_markdown_images_render_as_links() -> None:
+    from prefkit.annotate._render import render_markdown
+
+    html = render_markdown("![cat](https://tracker.example/p.png) ![x](javascript:alert(1))")
+    assert "<img" not in html and 'href="https://tracker.example/p.png"' in html
+    assert "[image: cat]" in html and 'href="javascript' not in html
