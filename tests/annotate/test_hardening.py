@@ -109,7 +109,7 @@ def test_a_dollar_in_names_does_not_break_the_reports(tmp_path: Path) -> None:
                 "preference": "a" if i % 3 else "b",
                 "annotator": ann,
                 "shown": ["a", "b"] if i % 2 else ["b", "a"],
-            }  # fmt: skip
+            }
         )
         for i in range(12)
         for ann in (r"$\badmath$", "x$y")
