@@ -192,3 +192,33 @@ def test_untrusted_text_never_runs(
         control.set_content(HOSTILE[1])
         control.wait_for_timeout(200)
         assert control.evaluate("window.__pwned") in ("img", "svg")
+
+
+def test_api_docs_render_offline_under_the_csp(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
+    """/api/docs was a blank page (Swagger UI from a CDN, an inline script the CSP blocks)."""
+    with server(bench_sqlite.url, log=tmp_path / "server.log") as (base, _proc):
+        page = browser.new_page()  # the CSP is enforced
+        violations: list[str] = []
+        page.on(
+            "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+        )
+        outside: list[str] = []
+        page.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if not r.url.startswith(base) and not r.url.startswith("data:")
+                else None
+            ),
+        )
+        page.goto(f"{base}/api/docs")
+        page.wait_for_selector(".opblock", timeout=20_000)  # the operations are listed
+        assert page.locator(".opblock").count() > 10
+        assert "/api/campaigns/{campaign}/assignment" in page.content()
+        assert outside == [] and not [v for v in violations if "script" in v.lower()], (
+            outside,
+            violations,
+        )
+        page.close()

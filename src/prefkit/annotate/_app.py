@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from prefkit.annotate import _api, _pages
@@ -48,7 +48,7 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
         title="prefkit workbench",
         summary="Pairwise preference annotation: assignments, submissions, progress, export.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the package, under the same strict CSP
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
@@ -57,6 +57,23 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
     app.include_router(_api.router)
     app.include_router(_pages.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(
+        "/api/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets"
+    )
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """Swagger UI for the JSON API, fully offline (no CDN, no inline script)."""
+        return HTMLResponse(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            "<title>prefkit workbench API</title>"
+            '<link rel="stylesheet" href="/api/docs-assets/swagger-ui.css"></head><body>'
+            '<div id="swagger-ui"></div>'
+            '<script src="/api/docs-assets/swagger-ui-bundle.js"></script>'
+            '<script src="/static/api-docs.js"></script></body></html>'
+        )
 
     @app.middleware("http")
     async def headers(
