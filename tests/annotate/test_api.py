@@ -123,7 +123,7 @@ def routes(app: Any) -> list[Any]:
 def test_every_route_needs_a_sign_in(bench_sqlite: Workbench) -> None:
     app = create_app(bench_sqlite.store)
     public = {"/login", "/invite/{token}", "/healthz", "/favicon.ico", "/api/login"}
-    public |= {"/api/openapi.json", "/api/docs"}
+    public |= {"/api/openapi.json", "/api/docs", "/api/docs-assets"}  # docs: public files
     with TestClient(app, follow_redirects=False) as c:
         checked = 0
         for route in routes(app):

@@ -262,3 +262,32 @@ def test_markdown_images_render_as_links() -> None:
     html = render_markdown("![cat](https://tracker.example/p.png) ![x](javascript:alert(1))")
     assert "<img" not in html and 'href="https://tracker.example/p.png"' in html
     assert "[image: cat]" in html and 'href="javascript' not in html
+
+
+def test_secure_cookies_use_the_host_prefix_and_hsts(bench_sqlite: Workbench) -> None:
+    app = create_app(bench_sqlite.store, secure_cookies=True)
+    with TestClient(app, base_url="https://testserver") as c:
+        page = c.get("/login")
+        assert page.headers["strict-transport-security"].startswith("max-age=31536000")
+        set = page.headers["set-cookie"]
+        assert set.startswith("__Host-prefkit_login_csrf=") and "Secure" in set and "Path=/" in set
+        r = c.post("/api/login", json={"token": bench_sqlite.tokens["alice"]})
+        cookie = r.headers["set-cookie"]
+        assert cookie.startswith("__Host-prefkit_session=") and "Secure" in cookie
+        assert "HttpOnly" in cookie and "Domain" not in cookie
+        assert c.get("/api/me").status_code == 200  # the prefixed cookie signs in
+    with TestClient(create_app(bench_sqlite.store)) as c:  # plain HTTP: no HSTS
+        assert "strict-transport-security" not in c.get("/login").headers
+
+
+def test_sign_out_everywhere_ends_every_session(bench_sqlite: Workbench) -> None:
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        other = c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).json()["session"]
+        mine = c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).json()
+        r = c.post("/logout-everywhere", headers={"X-CSRF-Token": mine["csrf"]},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        assert c.get("/api/me", headers=bearer(other)).status_code == 401
+        assert c.get("/api/me", headers=bearer(mine["session"])).status_code == 401
+        # the invitation still signs in
+        assert c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).status_code == 200

@@ -16,7 +16,7 @@ from prefkit._json import dumps
 from prefkit.annotate._auth import create_user, require_admin
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import CampaignConfig
-from prefkit.annotate._state import COOKIE, State, bearer, cookie
+from prefkit.annotate._state import State, bearer, cookie, set_cookie
 from prefkit.annotate._stats import campaign_figures
 from prefkit.annotate._work import (
     DRAFT_MAX_CHARS,
@@ -151,9 +151,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> LoginOut
     if user is None:
         raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
     token, csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
-    response.set_cookie(
-        COOKIE, token, httponly=True, samesite="lax", secure=st.secure_cookies, max_age=14 * 86400
-    )
+    set_cookie(response, st.cookie_name, token, secure=st.secure_cookies, max_age=14 * 86400)
     return LoginOut(user=user.name, role=user.role, session=token, csrf=csrf)
 
 

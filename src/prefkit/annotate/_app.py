@@ -59,9 +59,7 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     from swagger_ui_bundle import swagger_ui_path
 
-    app.mount(
-        "/api/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets"
-    )
+    app.mount("/api/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
@@ -84,6 +82,8 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
         resp.headers["X-Frame-Options"] = "DENY"
+        if st.secure_cookies:  # served over HTTPS: browsers must never fall back to HTTP
+            resp.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if not request.url.path.startswith("/static/"):
             resp.headers["Cache-Control"] = "no-store"
         return resp

@@ -13,10 +13,17 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import ValidationError
 
 from prefkit.annotate._api import campaign_analysis, campaign_leaderboard, stream_export
-from prefkit.annotate._auth import Session, create_user, new_token, require_admin, same
+from prefkit.annotate._auth import (
+    Session,
+    create_user,
+    new_token,
+    require_admin,
+    same,
+    sign_out_everywhere,
+)
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import load_campaign_config
-from prefkit.annotate._state import COOKIE, State, bearer, cookie, templates_context
+from prefkit.annotate._state import State, bearer, cookie, set_cookie, templates_context
 from prefkit.annotate._stats import campaign_figures
 from prefkit.annotate._work import (
     Submission,
@@ -35,7 +42,6 @@ from prefkit.errors import PrefkitError
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-LOGIN_CSRF = "prefkit_login_csrf"
 CampaignName = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
@@ -68,7 +74,10 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
 def login_page(request: Request, error: str | None = None) -> HTMLResponse:
     csrf = new_token()
     resp = render(request, "login.html", user=None, csrf=csrf, error=error, name=None, token="")
-    resp.set_cookie(LOGIN_CSRF, csrf, httponly=True, samesite="strict", max_age=3600)
+    st = state(request)
+    set_cookie(
+        resp, st.login_csrf_name, csrf, secure=st.secure_cookies, max_age=3600, samesite="strict"
+    )
     return resp
 
 
@@ -88,7 +97,10 @@ def invite(request: Request, token: Annotated[str, Path(max_length=200)]) -> HTM
     resp = render(
         request, "login.html", user=None, csrf=csrf, error=None, name=user.name, token=token
     )
-    resp.set_cookie(LOGIN_CSRF, csrf, httponly=True, samesite="strict", max_age=3600)
+    st = state(request)
+    set_cookie(
+        resp, st.login_csrf_name, csrf, secure=st.secure_cookies, max_age=3600, samesite="strict"
+    )
     return resp
 
 
@@ -99,7 +111,7 @@ async def login(
     csrf: Annotated[str, Form(max_length=200)],
 ) -> Response:
     st = state(request)
-    if not same(csrf, request.cookies.get(LOGIN_CSRF)):
+    if not same(csrf, request.cookies.get(st.login_csrf_name)):
         return render(
             request,
             "error.html",
@@ -113,21 +125,30 @@ async def login(
         return RedirectResponse("/login?error=unknown+token", status_code=303)
     session, _csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
     resp = RedirectResponse("/admin" if user.is_admin else "/", status_code=303)
-    resp.set_cookie(
-        COOKIE, session, httponly=True, samesite="lax", secure=st.secure_cookies, max_age=14 * 86400
-    )
-    resp.delete_cookie(LOGIN_CSRF)
+    set_cookie(resp, st.cookie_name, session, secure=st.secure_cookies, max_age=14 * 86400)
+    resp.delete_cookie(st.login_csrf_name, path="/", secure=st.secure_cookies, httponly=True)
     return resp
 
 
 @router.post("/logout")
 async def logout(request: Request, who: Who) -> Response:
     st = state(request)
-    token = request.cookies.get(COOKIE)
+    token = request.cookies.get(st.cookie_name)
     if token:
         await st.writer.run(lambda conn: st.auth.end_session(conn, token))
     resp = RedirectResponse("/login", status_code=303)
-    resp.delete_cookie(COOKIE)
+    resp.delete_cookie(st.cookie_name, path="/", secure=st.secure_cookies, httponly=True)
+    return resp
+
+
+@router.post("/logout-everywhere")
+async def logout_everywhere(request: Request, who: Who) -> Response:
+    """End every session of the signed-in user (other browsers and devices too)."""
+    st = state(request)
+    user, _sess = who
+    await st.writer.run(lambda conn: sign_out_everywhere(conn, user.id))
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(st.cookie_name, path="/", secure=st.secure_cookies, httponly=True)
     return resp
 
 

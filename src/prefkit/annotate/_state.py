@@ -19,7 +19,7 @@ from prefkit.annotate._writer import Writer
 from prefkit.data import Store
 from prefkit.data import schema as t
 
-__all__ = ["COOKIE", "State", "bearer", "cookie"]
+__all__ = ["COOKIE", "State", "bearer", "cookie", "set_cookie"]
 
 COOKIE = "prefkit_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -38,6 +38,12 @@ class State:
         self.writer = Writer(store.engine)
         self.auth = Auth(store.engine)
         self.secure_cookies = secure_cookies
+        # over HTTPS: the __Host- prefix (Secure, Path=/, no Domain: no subdomain can set or
+        # shadow the cookie) and HSTS
+        self.cookie_name = f"__Host-{COOKIE}" if secure_cookies else COOKIE
+        self.login_csrf_name = (
+            "__Host-prefkit_login_csrf" if secure_cookies else "prefkit_login_csrf"
+        )
         self._campaigns: dict[str, Campaign] = {}
         self._owners: dict[int, tuple[int, str]] = {}  # assignment -> (user id, campaign)
         self._lock = threading.Lock()
@@ -111,6 +117,8 @@ class State:
             if user is None:
                 raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
             return user, None
+        if self.secure_cookies:
+            session_token = request.cookies.get(self.cookie_name)
         if session_token:
             sess = self.auth.session(session_token)
             if sess is not None:
@@ -123,6 +131,15 @@ class State:
                         )
                 return sess.user, sess
         raise WorkError(401, "sign in first: open your invitation link, or send a bearer token")
+
+
+def set_cookie(
+    resp: Any, name: str, value: str, *, secure: bool, max_age: int, samesite: str = "lax"
+) -> None:
+    """One cookie, HttpOnly, on Path=/; Secure when served over HTTPS."""
+    resp.set_cookie(
+        name, value, httponly=True, samesite=samesite, secure=secure, max_age=max_age, path="/"
+    )
 
 
 def templates_context(
