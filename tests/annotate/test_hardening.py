@@ -291,3 +291,21 @@ def test_sign_out_everywhere_ends_every_session(bench_sqlite: Workbench) -> None
         assert c.get("/api/me", headers=bearer(mine["session"])).status_code == 401
         # the invitation still signs in
         assert c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).status_code == 200
+
+
+def test_sign_in_is_throttled_per_client_and_per_account(
+    bench_sqlite: Workbench, caplog: Any
+) -> None:
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        codes = [c.post("/api/login", json={"token": f"wrong-{i}"}).status_code for i in range(25)]
+        assert codes[:20] == [401] * 20 and set(codes[20:]) == {429}
+        r = c.post("/api/login", json={"token": bench_sqlite.tokens["alice"]})
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0  # the address waits
+        assert c.get("/api/me", headers=bearer("another-wrong")).status_code == 429
+    assert any("sign-in throttled" in m for m in caplog.messages)
+    with TestClient(create_app(bench_sqlite.store)) as c:  # a fresh server: per account
+        codes = [
+            c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).status_code
+            for _ in range(31)
+        ]
+        assert codes[:30] == [200] * 30 and codes[30] == 429

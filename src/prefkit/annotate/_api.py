@@ -16,7 +16,7 @@ from prefkit._json import dumps
 from prefkit.annotate._auth import create_user, require_admin
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import CampaignConfig
-from prefkit.annotate._state import State, bearer, cookie, set_cookie
+from prefkit.annotate._state import State, bearer, client_of, cookie, set_cookie
 from prefkit.annotate._stats import campaign_figures
 from prefkit.annotate._work import (
     DRAFT_MAX_CHARS,
@@ -147,9 +147,13 @@ def _next(conn: Connection, st: State, camp_name: str, user: User) -> Next:
 async def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
     """Exchange an invitation token for a session (also set as a cookie)."""
     st = state(request)
+    client = client_of(request)
+    st.throttle.check_client(client)
     user = st.auth.user_for_token(body.token)
     if user is None:
+        st.throttle.failed(client)
         raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
+    st.throttle.signed_in(user.name)
     token, csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
     set_cookie(response, st.cookie_name, token, secure=st.secure_cookies, max_age=14 * 86400)
     return LoginOut(user=user.name, role=user.role, session=token, csrf=csrf)

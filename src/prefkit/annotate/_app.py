@@ -98,11 +98,12 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
                 "error.html",
                 {"user": None, "csrf": "", "message": exc.message},
                 status_code=exc.status,
+                headers=exc.headers,
             )
         if exc.status == 422:  # FastAPI's documented shape for 422, with our message in it
             detail: Any = [{"loc": ["body"], "msg": exc.message, "type": "value_error"}]
             return JSONResponse({"detail": detail}, status_code=422)
-        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(PrefkitError)
     async def prefkit_error(request: Request, exc: PrefkitError) -> Response:

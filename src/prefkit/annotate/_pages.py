@@ -23,7 +23,14 @@ from prefkit.annotate._auth import (
 )
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import load_campaign_config
-from prefkit.annotate._state import State, bearer, cookie, set_cookie, templates_context
+from prefkit.annotate._state import (
+    State,
+    bearer,
+    client_of,
+    cookie,
+    set_cookie,
+    templates_context,
+)
 from prefkit.annotate._stats import campaign_figures
 from prefkit.annotate._work import (
     Submission,
@@ -83,8 +90,11 @@ def login_page(request: Request, error: str | None = None) -> HTMLResponse:
 
 @router.get("/invite/{token}")
 def invite(request: Request, token: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
-    user = state(request).auth.user_for_token(token)
+    st = state(request)
+    st.throttle.check_client(client_of(request))
+    user = st.auth.user_for_token(token)
     if user is None:
+        st.throttle.failed(client_of(request))
         return render(
             request,
             "error.html",
@@ -120,9 +130,12 @@ async def login(
             csrf="",
             message="The sign-in form expired; open the sign-in page again.",
         )
+    st.throttle.check_client(client_of(request))
     user = st.auth.user_for_token(token.strip())
     if user is None:
+        st.throttle.failed(client_of(request))
         return RedirectResponse("/login?error=unknown+token", status_code=303)
+    st.throttle.signed_in(user.name)
     session, _csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
     resp = RedirectResponse("/admin" if user.is_admin else "/", status_code=303)
     set_cookie(resp, st.cookie_name, session, secure=st.secure_cookies, max_age=14 * 86400)

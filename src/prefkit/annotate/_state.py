@@ -14,12 +14,13 @@ from fastapi.templating import Jinja2Templates
 from prefkit.annotate._auth import Auth, Session, same
 from prefkit.annotate._campaigns import Campaign, load_campaign
 from prefkit.annotate._render import render_markdown, render_prompt
+from prefkit.annotate._throttle import Throttle
 from prefkit.annotate._work import User, WorkError
 from prefkit.annotate._writer import Writer
 from prefkit.data import Store
 from prefkit.data import schema as t
 
-__all__ = ["COOKIE", "State", "bearer", "cookie", "set_cookie"]
+__all__ = ["COOKIE", "State", "bearer", "client_of", "cookie", "set_cookie"]
 
 COOKIE = "prefkit_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -37,6 +38,7 @@ class State:
         self.store = store
         self.writer = Writer(store.engine)
         self.auth = Auth(store.engine)
+        self.throttle = Throttle()
         self.secure_cookies = secure_cookies
         # over HTTPS: the __Host- prefix (Secure, Path=/, no Domain: no subdomain can set or
         # shadow the cookie) and HSTS
@@ -110,11 +112,14 @@ class State:
         """The caller, from a bearer token or the session cookie; CSRF-checked for cookies."""
         if creds is not None and creds.credentials:
             token = creds.credentials
+            client = client_of(request)
+            self.throttle.check_client(client)
             sess = self.auth.session(token)
             if sess is not None:
                 return sess.user, None
             user = self.auth.user_for_token(token)
             if user is None:
+                self.throttle.failed(client)
                 raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
             return user, None
         if self.secure_cookies:
@@ -131,6 +136,11 @@ class State:
                         )
                 return sess.user, sess
         raise WorkError(401, "sign in first: open your invitation link, or send a bearer token")
+
+
+def client_of(request: Request) -> str:
+    """The client's address (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
 
 
 def set_cookie(

@@ -40,9 +40,10 @@ _ASSIGNMENT_COLS = (
 class WorkError(PrefkitError):
     """A request the workbench refuses: an HTTP status and a message that says what to do."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
         self.status = status
         self.message = message
+        self.headers = headers or {}
         super().__init__(message)
 
 
