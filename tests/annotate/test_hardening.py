@@ -309,3 +309,46 @@ def test_sign_in_is_throttled_per_client_and_per_account(
             for _ in range(31)
         ]
         assert codes[:30] == [200] * 30 and codes[30] == 429
+
+
+def test_creating_a_campaign_does_not_block_other_requests(
+    bench_sqlite: Workbench, monkeypatch: Any
+) -> None:
+    """A big campaign takes seconds to build; the handler used to run it on the event loop."""
+    import asyncio
+    import time as time_mod
+
+    import httpx
+
+    import prefkit.annotate._api as api
+
+    real = api.create_campaign
+
+    def slow(store: Any, config: Any) -> Any:
+        time_mod.sleep(1.0)  # a stand-in for a 50,000-pair campaign
+        return real(store, config)
+
+    monkeypatch.setattr(api, "create_campaign", slow)
+    app = create_app(bench_sqlite.store)
+    order: list[str] = []
+
+    async def main() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            h = bearer(bench_sqlite.tokens["boss"])
+
+            async def create() -> None:
+                cfg = {"name": "big", "pairs": {"dataset": "hh-rlhf", "limit": 5}}
+                r = await c.post("/api/admin/campaigns", json=cfg, headers=h)
+                assert r.status_code == 200, r.text
+                order.append("create")
+
+            async def ping() -> None:
+                await asyncio.sleep(0.2)  # while the campaign is being built
+                assert (await c.get("/healthz")).status_code == 200
+                order.append("ping")
+
+            await asyncio.gather(create(), ping())
+
+    asyncio.run(main())
+    assert order == ["ping", "create"]

@@ -285,8 +285,8 @@ async def add_user(body: UserIn, request: Request, _admin: Admin) -> UserOut:
 async def add_campaign(config: CampaignConfig, request: Request, _admin: Admin) -> dict[str, Any]:
     """Create a campaign from stored judgments (the same settings as the YAML file)."""
     st = state(request)
-    try:
-        created = create_campaign(st.store, config)
+    try:  # building a big campaign takes seconds: off the event loop, others keep going
+        created = await run_in_threadpool(create_campaign, st.store, config)
     except PrefkitError as exc:
         raise WorkError(409 if "exists" in str(exc) else 422, str(exc)) from None
     st.forget_campaign(config.name)

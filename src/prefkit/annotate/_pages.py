@@ -67,7 +67,8 @@ async def page_who(
         form = await request.form()
         value = form.get("csrf")
         form_csrf = value if isinstance(value, str) else None
-    return state(request).identify(request, creds, session_token, form_csrf)
+    st = state(request)  # the database lookups run off the event loop
+    return await run_in_threadpool(st.identify, request, creds, session_token, form_csrf)
 
 
 Who = Annotated[tuple[User, Session | None], Depends(page_who)]
@@ -293,7 +294,8 @@ async def admin_add_campaign(request: Request, who: Who) -> Response:
         data = yaml.safe_load(text)
         if not isinstance(data, dict):
             raise PrefkitError("the config must be a YAML mapping (name: ..., pairs: ...)")
-        created = create_campaign(st.store, load_campaign_config(data))
+        cfg = load_campaign_config(data)
+        created = await run_in_threadpool(create_campaign, st.store, cfg)  # off the event loop
     except yaml.YAMLError as exc:
         raise WorkError(422, f"invalid YAML: {exc}") from None
     except PrefkitError as exc:
