@@ -17,13 +17,16 @@ disabling, signing out everywhere) is refused, as Django and DRF do (OWASP ASVS 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -129,47 +132,110 @@ class Session:
     expires: float
 
 
+def _when(value: Any) -> datetime | None:
+    """A timestamp column read by the driver: SQLite gives text, PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
 class Auth:
-    """Token and session lookups, straight from the database on every request."""
+    """Token and session lookups, straight from the database on every request.
+
+    The hot path of every request: plain driver statements (no SQL compilation) on one pooled
+    connection, about 70 µs on SQLite.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._local = threading.local()  # a reading connection per worker thread
+        mark = "?" if engine.dialect.name == "sqlite" else "%s"
+        self._session_sql = (
+            "SELECT s.csrf, s.expires_at, s.created_at, u.id, u.name, u.role, u.credentials_at "
+            "FROM sessions s JOIN users u ON u.id = s.user_id "
+            f"WHERE s.token_hash = {mark} AND u.disabled = {mark}"
+        )
+        self._user_sql = (
+            f"SELECT id, name, role FROM users WHERE token_hash = {mark} AND disabled = {mark}"
+        )
+        # a bearer token is a session token or an invitation: both lookups, one round trip
+        self._either_sql = (
+            "SELECT 0, s.csrf, s.expires_at, s.created_at, u.id, u.name, u.role, "
+            "u.credentials_at FROM sessions s JOIN users u ON u.id = s.user_id "
+            f"WHERE s.token_hash = {mark} AND u.disabled = {mark} "
+            "UNION ALL SELECT 1, NULL, NULL, NULL, id, name, role, NULL FROM users "
+            f"WHERE token_hash = {mark} AND disabled = {mark}"
+        )
 
     def forget(self) -> None:
         """Nothing is cached; kept for callers that used to flush a cache."""
 
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """Run a read on this thread's own driver connection, kept open (autocommit reads:
+        each sees the latest commit). One statement costs ~10 µs instead of ~70 through a
+        pool checkout; every request pays it, so revocation needs no cache."""
+        conn = getattr(self._local, "conn", None)
+        for attempt in (1, 2):
+            if conn is None:
+                cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+                conn = self.engine.dialect.connect(*cargs, **cparams)
+                if self.engine.dialect.name == "sqlite":
+                    conn.execute("PRAGMA busy_timeout=30000")
+                else:
+                    conn.autocommit = True
+                self._local.conn = conn
+            try:
+                cur = conn.cursor()
+                try:
+                    cur.execute(sql, params)
+                    return list(cur.fetchall())
+                finally:
+                    cur.close()
+            except self.engine.dialect.loaded_dbapi.Error:
+                # a dropped connection (a restarted PostgreSQL): reconnect once
+                with contextlib.suppress(Exception):
+                    conn.close()
+                conn = self._local.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     def user_for_token(self, token: str) -> User | None:
         """The account whose invitation token this is (bearer auth, sign-in)."""
-        u = t.users
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(u.c.id, u.c.name, u.c.role).where(
-                    u.c.token_hash == token_hash(token), u.c.disabled.is_(False)
-                )
-            ).first()
-        return User(int(row.id), row.name, row.role) if row else None
+        rows = self._rows(self._user_sql, (token_hash(token), False))
+        return User(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
     def session(self, token: str) -> Session | None:
-        s, u = t.sessions, t.users
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(
-                    s.c.csrf, s.c.expires_at, s.c.created_at, u.c.id, u.c.name, u.c.role,
-                    u.c.credentials_at,
-                )
-                .join(u, u.c.id == s.c.user_id)
-                .where(s.c.token_hash == token_hash(token), u.c.disabled.is_(False))
-            ).first()  # fmt: skip
+        rows = self._rows(self._session_sql, (token_hash(token), False))
+        return self._session_of(rows[0]) if rows else None
+
+    def identify(self, token: str) -> tuple[User | None, Session | None]:
+        """A bearer token: a session token, else an invitation token (one round trip)."""
+        h = token_hash(token)
+        rows = self._rows(self._either_sql, (h, False, h, False))
+        for row in rows:
+            if row[0] == 0:
+                sess = self._session_of(row[1:])
+                return (sess.user, sess) if sess else (None, None)
+        for row in rows:
+            return User(int(row[4]), row[5], row[6]), None
+        return None, None
+
+    @staticmethod
+    def _session_of(row: Any) -> Session | None:
         if row is None:
             return None
-        if row.credentials_at is not None and row.created_at < row.credentials_at:
+        csrf, expires_at, created_at, uid, name, role, credentials_at = row
+        created, changed = _when(created_at), _when(credentials_at)
+        if changed is not None and created is not None and created < changed:
             return None  # older than the last credential change
-        exp = row.expires_at
+        exp = _when(expires_at)
+        assert exp is not None
         if exp.tzinfo is None:
             exp = exp.replace(tzinfo=UTC)
         if exp.timestamp() <= time.time():
             return None
-        return Session(User(int(row.id), row.name, row.role), row.csrf, exp.timestamp())
+        return Session(User(int(uid), name, role), csrf, exp.timestamp())
 
     def start_session(self, conn: Connection, user: User) -> tuple[str, str]:
         """A new session for ``user``: (cookie token, CSRF token)."""

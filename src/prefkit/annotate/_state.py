@@ -114,10 +114,7 @@ class State:
             token = creds.credentials
             client = client_of(request)
             self.throttle.check_client(client)
-            sess = self.auth.session(token)
-            if sess is not None:
-                return sess.user, None
-            user = self.auth.user_for_token(token)
+            user, _sess = self.auth.identify(token)
             if user is None:
                 self.throttle.failed(client)
                 raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
