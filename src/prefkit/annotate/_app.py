@@ -43,6 +43,7 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
         st.writer.start()
         yield
         st.writer.stop()
+        st.auth.close()
 
     app = FastAPI(
         title="prefkit workbench",

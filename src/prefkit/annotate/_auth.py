@@ -149,6 +149,7 @@ class Auth:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._local = threading.local()  # a reading connection per worker thread
+        self._opened: list[Any] = []  # all of them, closed when the app stops
         mark = "?" if engine.dialect.name == "sqlite" else "%s"
         self._session_sql = (
             "SELECT s.csrf, s.expires_at, s.created_at, u.id, u.name, u.role, u.credentials_at "
@@ -170,6 +171,13 @@ class Auth:
     def forget(self) -> None:
         """Nothing is cached; kept for callers that used to flush a cache."""
 
+    def close(self) -> None:
+        """Close every reading connection (when the app stops)."""
+        opened, self._opened = self._opened, []
+        for conn in opened:
+            with contextlib.suppress(Exception):
+                conn.close()
+
     def _rows(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
         """Run a read on this thread's own driver connection, kept open (autocommit reads:
         each sees the latest commit). One statement costs ~10 µs instead of ~70 through a
@@ -184,6 +192,7 @@ class Auth:
                 else:
                     conn.autocommit = True
                 self._local.conn = conn
+                self._opened.append(conn)
             try:
                 cur = conn.cursor()
                 try:
