@@ -146,3 +146,14 @@ def test_json_is_small_for_many_annotators_with_nothing_in_common() -> None:
     c = rep.criterion("ok")
     assert len(c.cohen) == 100 and c.pairs_without_overlap == 200 * 199 // 2 - 100
     assert len(json.dumps(rep.to_dict())) < 200_000
+
+
+def test_first_passes_and_by_unit_views() -> None:
+    case = next(c for c in CASES if c["desc"].startswith("One annotator judges one unit three"))
+    from prefkit.data import comparisons
+
+    comps = comparisons([judgment_from_dict(r) for r in case["records"]])
+    assert len(comps) == 4 and [c.annotator for c in comps.first_passes()] == ["A", "B"]
+    assert set(comps.by_unit()["u1"]) == {"A", "B"}
+    assert [c.verdict for c in comps] == ["first", "first", "first", "second"]
+    assert "ComparisonSet(4 comparisons, unit='item', 1 units)" == repr(comps)

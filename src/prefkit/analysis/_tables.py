@@ -6,7 +6,7 @@ there are; the numbers equal the per-pair reference implementations (tests hold 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,43 +54,6 @@ class CodeTable:
     u: np.ndarray
     a: np.ndarray
     v: np.ndarray
-
-    @classmethod
-    def build(
-        cls, rows: Iterable[tuple[str, str, Hashable]], *, annotators: Sequence[str] | None = None
-    ) -> CodeTable:
-        """From (unit, annotator, value) in record order; later passes of a pair are dropped."""
-        unit_ix: dict[str, int] = {}
-        ann_ix: dict[str, int] = {}
-        val_ix: dict[Hashable, int] = {}
-        seen: set[tuple[int, int]] = set()
-        us, as_, vs = [], [], []
-        for unit, ann, val in rows:
-            ui = unit_ix.setdefault(unit, len(unit_ix))
-            ai = ann_ix.setdefault(ann, len(ann_ix))
-            if (ui, ai) in seen:
-                continue
-            seen.add((ui, ai))
-            us.append(ui)
-            as_.append(ai)
-            vs.append(val_ix.setdefault(val, len(val_ix)))
-        # sorted names and categories, so that codes follow the order people expect
-        names = sorted(ann_ix) if annotators is None else list(annotators)
-        where = {n: i for i, n in enumerate(names)}
-        remap_a = np.array([where[n] for n in ann_ix], dtype=np.int64)
-        cats = sorted(val_ix, key=lambda c: (str(type(c)), c))
-        order = {c: i for i, c in enumerate(cats)}
-        remap_v = np.array([order[c] for c in val_ix], dtype=np.int64)
-        a = np.asarray(as_, dtype=np.int64)
-        v = np.asarray(vs, dtype=np.int64)
-        return cls(
-            list(unit_ix),
-            names,
-            cats,
-            np.asarray(us, dtype=np.int64),
-            remap_a[a] if a.size else a,
-            remap_v[v] if v.size else v,
-        )
 
     @classmethod
     def from_codes(

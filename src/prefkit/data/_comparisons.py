@@ -558,13 +558,6 @@ class ComparisonSet(Sequence[Comparison]):
         c = self.columns
         return _summary(self.unit_key, c.unit, c.annotator, c.content, c.item, c.item_names)
 
-    @classmethod
-    def of(cls, data: Iterable[Judgment] | ComparisonSet, unit: UnitSpec = "auto") -> ComparisonSet:
-        """``data`` itself when it is a ComparisonSet already, else ``comparisons(data, unit)``."""
-        if isinstance(data, ComparisonSet):
-            return data
-        return comparisons(data, unit=unit)
-
 
 class AssessmentSet(Sequence[Assessment]):
     """The ratings and labels of a set of records, with how they were grouped into units.
