@@ -156,4 +156,4 @@ def test_first_passes_and_by_unit_views() -> None:
     assert len(comps) == 4 and [c.annotator for c in comps.first_passes()] == ["A", "B"]
     assert set(comps.by_unit()["u1"]) == {"A", "B"}
     assert [c.verdict for c in comps] == ["first", "first", "first", "second"]
-    assert "ComparisonSet(4 comparisons, unit='item', 1 units)" == repr(comps)
+    assert repr(comps) == "ComparisonSet(4 comparisons, unit='item', 1 units)"

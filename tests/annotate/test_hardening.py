@@ -365,3 +365,41 @@ def test_a_huge_unbroken_word_gets_break_opportunities() -> None:
     assert html.count("<wbr>") >= 100_000 // 40 - 10
     assert re.sub("<wbr>", "", html) == f"<p>see {word.replace('&', '&amp;')} end</p>\n"
     assert "&am<wbr>" not in html and "&<wbr>amp;" not in html
+
+
+def test_an_idle_session_is_refused_and_a_used_one_is_kept_alive(workbench: Workbench) -> None:
+    with TestClient(create_app(workbench.store)) as c:
+        s1 = c.post("/api/login", json={"token": workbench.tokens["alice"]}).json()["session"]
+        s2 = c.post("/api/login", json={"token": workbench.tokens["bob"]}).json()["session"]
+        with workbench.store.engine.begin() as conn:  # s1 last used 13 h ago, s2 10 min ago
+            conn.execute(
+                sa.text(
+                    "UPDATE sessions SET last_seen = :t WHERE user_id = "
+                    "(SELECT id FROM users WHERE name = :n)"
+                ),
+                [{"t": _ago(13 * 3600), "n": "alice"}, {"t": _ago(600), "n": "bob"}],
+            )
+        assert c.get("/api/me", headers=bearer(s1)).status_code == 401  # idle over 12 h
+        assert c.get("/api/me", headers=bearer(s2)).status_code == 200
+        with workbench.store.engine.connect() as conn:  # ... and that use was recorded
+            seen = conn.execute(
+                sa.text(
+                    "SELECT last_seen FROM sessions s JOIN users u ON u.id = s.user_id "
+                    "WHERE u.name = 'bob'"
+                )
+            ).scalar_one()
+        assert _age(seen) < 60
+
+
+def _ago(seconds: float) -> Any:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).replace(tzinfo=None)
+
+
+def _age(value: Any) -> float:
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return (datetime.now(UTC).replace(tzinfo=None) - value).total_seconds()

@@ -167,6 +167,7 @@ sessions = sa.Table(
     sa.Column("csrf", sa.String(64), nullable=False),
     sa.Column("expires_at", sa.DateTime, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
+    sa.Column("last_seen", sa.DateTime, nullable=True),  # 0005: for the idle timeout
 )
 
 campaign_units = sa.Table(
