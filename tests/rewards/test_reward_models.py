@@ -184,7 +184,6 @@ def test_conditional_diagnostics_per_condition() -> None:
 def rated_stakeholder_records(n: int, seed: int) -> list[Any]:
     """Stakeholder pairs with 1-5 ratings: helpfulness favours the direct answer,
     harmlessness the cautious one."""
-    from prefkit.data import judgment_from_dict
     from prefkit.rewards import synthetic_stakeholders
 
     recs = []
@@ -227,21 +226,9 @@ def test_transformer_rm_trains_resumes_and_loads(tmp_path: Path) -> None:
     from .test_trl_grpo import tiny_model
 
     tiny_model(tmp_path / "tiny")
-    data = [
-        judgment_from_dict(
-            {
-                "id": f"p{k}",
-                "prompt": "a question",
-                "responses": [
-                    {"id": "a", "text": "good answer yes"},
-                    {"id": "b", "text": "bad no"},
-                ],
-                "preference": "a" if k % 4 else "b",
-                "strength": 2.0,
-            }
-        )
-        for k in range(16)
-    ]
+    from .test_transformer_rm import toy_pairs
+
+    data = toy_pairs(strength=2.0)
     kw = dict(
         output_dir=tmp_path / "rm",
         batch_size=4,
@@ -264,7 +251,6 @@ def test_transformer_rm_trains_resumes_and_loads(tmp_path: Path) -> None:
 
 
 def test_multi_objective_heads_weights_and_safety_floor(tmp_path: Path) -> None:
-    from prefkit.data import judgment_from_dict
     from prefkit.rewards import MultiObjectiveRewardModel, synthetic_stakeholders
 
     recs = []

@@ -36,7 +36,8 @@ CAUTIOUS = (
 )
 
 
-def toy_pairs() -> list[Judgment]:
+def toy_pairs(**extra: object) -> list[Judgment]:
+    """16 pairs, "good answer yes" preferred in 12 (``extra``: more fields, e.g. strength)."""
     return [
         judgment_from_dict(
             {
@@ -47,6 +48,7 @@ def toy_pairs() -> list[Judgment]:
                     {"id": "b", "text": "bad no"},
                 ],
                 "preference": "a" if k % 4 else "b",
+                **extra,
             }
         )
         for k in range(16)

@@ -85,7 +85,23 @@ def cohen_kappa(
     ia = np.fromiter((index[x] for x in a), int, len(a))
     ib = np.fromiter((index[x] for x in b), int, len(b))
     confusion = np.bincount(ia * k + ib, minlength=k * k).reshape(k, k).astype(float)
-    expected = np.outer(confusion.sum(axis=1), confusion.sum(axis=0)) / confusion.sum()
+    value = kappa_from_confusion(confusion, weights)
+    if value is None:
+        raise AnalysisError(
+            "Cohen's kappa is undefined: both raters used a single category throughout "
+            f"({cats[int(ia[0])]!r}), so chance agreement is already perfect"
+        )
+    return value
+
+
+def kappa_from_confusion(
+    confusion: np.ndarray, weights: Literal["linear", "quadratic"] | None = None
+) -> float | None:
+    """Cohen's κ from a k × k confusion matrix (rows: one rater's categories, columns: the
+    other's, in one order); None where it is undefined (chance agreement already perfect)."""
+    m = np.asarray(confusion, dtype=float)
+    k = m.shape[0]
+    expected = np.outer(m.sum(axis=1), m.sum(axis=0)) / m.sum()
     grid = np.subtract.outer(np.arange(k), np.arange(k))
     if weights is None:
         w = (grid != 0).astype(float)
@@ -95,11 +111,8 @@ def cohen_kappa(
         w = (grid**2).astype(float)
     denom = float((w * expected).sum())
     if denom == 0:
-        raise AnalysisError(
-            "Cohen's kappa is undefined: both raters used a single category throughout "
-            f"({cats[int(ia[0])]!r}), so chance agreement is already perfect"
-        )
-    return 1.0 - float((w * confusion).sum()) / denom
+        return None
+    return 1.0 - float((w * m).sum()) / denom
 
 
 def _missing(x: Any) -> bool:

@@ -16,6 +16,7 @@ from scipy import stats
 from prefkit._arrays import distinct
 from prefkit.analysis._agreement import (
     AnalysisError,
+    kappa_from_confusion,
     krippendorff_alpha_codes,
 )
 from prefkit.analysis._reliability import dawid_skene_codes
@@ -356,22 +357,13 @@ class CodeTable:
 
 
 def _kappa(m: np.ndarray, weights: str | None, cats: list[Any]) -> tuple[float | None, str | None]:
-    """Cohen's κ from a confusion matrix (Cohen 1960; weighted: Cohen 1968)."""
-    k = m.shape[0]
-    n = m.sum()
-    expected = np.outer(m.sum(axis=1), m.sum(axis=0)) / n
-    grid = np.subtract.outer(np.arange(k), np.arange(k))
-    if weights is None:
-        w = (grid != 0).astype(float)
-    elif weights == "linear":
-        w = np.abs(grid).astype(float)
-    else:
-        w = (grid**2).astype(float)
-    denom = float((w * expected).sum())
-    if denom == 0:
+    """Cohen's κ from a confusion matrix (Cohen 1960; weighted: Cohen 1968), with the note
+    where it is undefined."""
+    value = kappa_from_confusion(m, weights)  # type: ignore[arg-type]
+    if value is None:
         only = f" ({cats[0]!r})" if cats else ""
         return None, (
             "Cohen's kappa is undefined: both raters used a single category throughout"
             f"{only}, so chance agreement is already perfect"
         )
-    return 1.0 - float((w * m).sum()) / denom, None
+    return value, None

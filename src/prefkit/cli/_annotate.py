@@ -118,12 +118,7 @@ def user_disable(
     db: DbOption = None,
 ) -> None:
     """Disable an account: its links and sessions are refused from the next request on."""
-    from prefkit.annotate import set_disabled
-    from prefkit.data import open_store
-
-    with open_store(db) as store, store.engine.begin() as conn:
-        set_disabled(conn, name, True)
-    console.print(f"{name} is disabled")
+    _set_disabled(name, db, True)
 
 
 @user_app.command("enable")
@@ -132,12 +127,16 @@ def user_enable(
     db: DbOption = None,
 ) -> None:
     """Enable a disabled account again (its current invitation link works again)."""
+    _set_disabled(name, db, False)
+
+
+def _set_disabled(name: str, db: str | None, disabled: bool) -> None:
     from prefkit.annotate import set_disabled
     from prefkit.data import open_store
 
     with open_store(db) as store, store.engine.begin() as conn:
-        set_disabled(conn, name, False)
-    console.print(f"{name} is enabled")
+        set_disabled(conn, name, disabled)
+    console.print(f"{name} is {'disabled' if disabled else 'enabled'}")
 
 
 @user_app.command("list")
