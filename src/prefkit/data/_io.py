@@ -141,6 +141,20 @@ def _lines(path: Path, max_line: int | None = None) -> Iterator[tuple[int, str]]
             yield lineno, text
 
 
+_CLEAN = {"clean_text": True}
+
+
+def _clean(line: str) -> dict[str, bool] | None:
+    """The validation context for a JSON line that can hold no NUL and no lone surrogate:
+    neither raw nor as an escape (a surrogate escape may still pair up: then the record's
+    strings are walked)."""
+    if "\\u" not in line and "\x00" not in line:
+        return _CLEAN
+    if "\x00" in line or "\\u0000" in line or "\\ud" in line.lower():
+        return None
+    return _CLEAN
+
+
 def _first_object(path: Path) -> dict[str, Any] | None:
     """The first JSON object of a JSON-lines file, or None when it is not one; a file that is
     broken in a way no format would accept raises with what is wrong."""
@@ -400,7 +414,7 @@ def convert_iter(
                     # Fast path: pydantic parses and validates the JSON text in one pass; any
                     # failure goes the slow way below for the precise error message.
                     try:
-                        rec = Judgment.model_validate_json(row)
+                        rec = Judgment.model_validate_json(row, context=_clean(row))
                     except ValueError:
                         pass
                     else:
