@@ -1,0 +1,43 @@
+"""A store made by the previous release upgrades in place with every row kept.
+
+``golden/store-0002.sqlite`` was written by the release before migration 0003 (schema 0002):
+42 records (30 HH-RLHF pairs, 12 SQuALITY records), two accounts and a 5-pair campaign.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from prefkit.data import open_store
+
+GOLDEN = Path(__file__).parent / "golden" / "store-0002.sqlite"
+
+
+def test_a_store_of_the_previous_release_upgrades_in_place(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    shutil.copy(GOLDEN, db)
+    raw = sa.create_engine(f"sqlite:///{db}")
+    with raw.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        counts = {
+            t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar()
+            for t in ("judgments", "judgment_responses", "ratings", "users", "campaign_items")
+        }
+    raw.dispose()
+    store = open_store(f"sqlite:///{db}")  # migrates to the head
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        after = {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in counts}
+        users = conn.execute(sa.text("SELECT name, role, credentials_at FROM users")).fetchall()
+    assert after == counts and counts["judgments"] == 42
+    assert sorted(tuple(u) for u in users) == [
+        ("alice", "annotator", None),
+        ("boss", "admin", None),
+    ]
+    recs = store.records()
+    assert len(recs) == 42 and all(r.item is None and r.labels is None for r in recs)
+    assert sum(1 for r in recs if r.ratings) == 3  # SQuALITY's three ratings records survived
+    store.close()
