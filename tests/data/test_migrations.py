@@ -41,3 +41,31 @@ def test_a_store_of_the_previous_release_upgrades_in_place(tmp_path: Path) -> No
     assert len(recs) == 42 and all(r.item is None and r.labels is None for r in recs)
     assert sum(1 for r in recs if r.ratings) == 3  # SQuALITY's three ratings records survived
     store.close()
+
+
+def test_downgrading_to_0002_keeps_every_row(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from prefkit.data import read_records, sample_paths
+    from prefkit.data._store import _MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    store = open_store(url)
+    store.add_records(
+        [
+            r
+            for p in sample_paths()
+            if "helpful" in p.name
+            for r in __import__("prefkit.data", fromlist=["read_records"]).read_records(p)
+        ][:20]
+    )
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    with store.engine.connect() as conn:
+        n = conn.execute(sa.text("SELECT COUNT(*) FROM judgment_responses")).scalar()
+    assert n == 40  # two responses each: nothing cascaded away
+    store.close()

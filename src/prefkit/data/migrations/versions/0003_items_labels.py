@@ -24,7 +24,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("judgments") as batch:
-        batch.drop_index("ix_judgments_item")
-        batch.drop_column("labels")
-        batch.drop_column("item")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35): a batch "recreate" of judgments would
+    # drop the old table, and ON DELETE CASCADE would empty judgment_responses and ratings.
+    op.drop_index("ix_judgments_item", table_name="judgments")
+    op.execute("ALTER TABLE judgments DROP COLUMN labels")
+    op.execute("ALTER TABLE judgments DROP COLUMN item")

@@ -22,5 +22,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("credentials_at")
+    # plain DROP COLUMN: a batch "recreate" would cascade-delete sessions and members
+    op.execute("ALTER TABLE users DROP COLUMN credentials_at")

@@ -22,5 +22,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
-        batch.drop_column("last_seen")
+    op.execute("ALTER TABLE sessions DROP COLUMN last_seen")
