@@ -52,14 +52,8 @@ def test_downgrading_to_0002_keeps_every_row(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'new.db'}"
     store = open_store(url)
-    store.add_records(
-        [
-            r
-            for p in sample_paths()
-            if "helpful" in p.name
-            for r in __import__("prefkit.data", fromlist=["read_records"]).read_records(p)
-        ][:20]
-    )
+    helpful = next(p for p in sample_paths() if "helpful" in p.name)
+    store.add_records(read_records(helpful)[:20])
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     with store.engine.begin() as conn:
