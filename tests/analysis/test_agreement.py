@@ -105,3 +105,21 @@ def test_squality_interval_alpha_matches_the_published_figures(shared_data) -> N
         got = {c.criterion: round(c.alpha_interval.value, 3) for c in rep.ratings}  # type: ignore[union-attr]
         assert got == {"overall": 0.798, "selection": 0.781, "correctness": 0.459}
         assert all(c.units == 300 for c in rep.ratings)
+
+
+@pytest.mark.parametrize("level", ["nominal", "interval"])
+def test_batched_bootstrap_equals_one_replicate_at_a_time(level: str) -> None:
+    from prefkit.analysis._agreement import _UnitStats
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 6, (4, 300)).astype(float)
+    x[rng.random(x.shape) < 0.3] = np.nan
+    present = ~np.isnan(x)
+    cols = np.nonzero(present.T)
+    stats = _UnitStats.from_codes(cols[0], x.T[present.T], level)
+    ws = np.stack([np.bincount(rng.integers(0, stats.units, stats.units), minlength=stats.units)
+                   for _ in range(50)]).astype(float)  # fmt: skip
+    one = np.array([stats.alpha(w, strict=False) for w in ws])
+    assert np.allclose(stats.alphas(ws), one, atol=1e-12)
+    res = krippendorff_alpha(x, level, bootstrap=200, seed=1)  # type: ignore[arg-type]
+    assert res.ci is not None and res.ci[0] < res.alpha < res.ci[1]

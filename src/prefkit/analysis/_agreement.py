@@ -313,9 +313,15 @@ def _alpha_result(
         rng = np.random.default_rng(seed)
         u = stats.units
         reps = np.empty(bootstrap)
-        for b in range(bootstrap):
-            w = np.bincount(rng.integers(0, u, u), minlength=u).astype(float)
-            reps[b] = stats.alpha(w, strict=False)
+        chunk = max(1, min(64, 2_000_000 // max(u, 1)))  # replicates per matrix product
+        for start in range(0, bootstrap, chunk):
+            ws = np.stack(
+                [
+                    np.bincount(rng.integers(0, u, u), minlength=u).astype(float)
+                    for _ in range(min(chunk, bootstrap - start))
+                ]
+            )
+            reps[start : start + ws.shape[0]] = stats.alphas(ws)
         reps = reps[np.isfinite(reps)]
         if reps.size:
             tail = (1 - confidence) / 2 * 100
@@ -408,6 +414,28 @@ class _UnitStats:
         coinc = (c * scale[:, None]).T @ c - np.diag((c * scale[:, None]).sum(axis=0))
         delta = self._delta(marg)
         return self._finish(n, float((coinc * delta).sum()), float(marg @ delta @ marg), strict)
+
+    def alphas(self, ws: np.ndarray) -> np.ndarray:
+        """α for each row of unit weights ``ws`` (bootstrap replicates; NaN where undefined):
+        the same sums as :meth:`alpha`, as matrix products over a block of replicates."""
+        m = self.m
+        if self.level not in ("nominal", "interval"):
+            return np.array([self.alpha(w, strict=False) for w in ws])
+        n = ws @ m
+        if self.level == "interval":
+            assert self.s1 is not None and self.s2 is not None
+            within = ws @ ((m * self.s2 - self.s1**2) / (m - 1))
+            s1, s2 = ws @ self.s1, ws @ self.s2
+            observed, expected = within, n * s2 - s1 * s1
+        else:
+            assert self.counts is not None
+            c = self.counts
+            diag = ws @ ((c * (c - 1)).sum(axis=1) / (m - 1))
+            marg = ws @ c
+            observed, expected = n - diag, n * n - (marg * marg).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = 1.0 - (n - 1) * observed / expected
+        return np.where(expected > 0, out, np.nan)
 
     def _delta(self, marg: np.ndarray) -> np.ndarray:
         vals = self.values
