@@ -179,6 +179,21 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind HTTPS).")
     ] = False,
+    read_timeout: Annotated[
+        float,
+        typer.Option(
+            "--read-timeout",
+            help="Seconds a client has to send a whole request (headers and body); slower "
+            "ones are disconnected.",
+        ),
+    ] = 10.0,
+    limit_concurrency: Annotated[
+        int,
+        typer.Option(
+            "--limit-concurrency",
+            help="Open connections and tasks at most; beyond it new requests get 503.",
+        ),
+    ] = 1000,
 ) -> None:
     """Serve the annotation workbench (one process; every write goes through one writer)."""
     import uvicorn
@@ -221,6 +236,14 @@ def serve(
             "  sign-in links: `prefkit user token NAME` (new link) or `prefkit user add NAME`"
         )
     console.print("  API: " + base + "/api/docs   (stop with Ctrl+C)", highlight=False)
+    from prefkit.annotate._server import guarded_protocol
+
     uvicorn.run(
-        create_app(store, secure_cookies=secure_cookies), host=host, port=port, log_level="warning"
+        create_app(store, secure_cookies=secure_cookies),
+        host=host,
+        port=port,
+        log_level="warning",
+        http=guarded_protocol(read_timeout),  # slow clients are closed (see SECURITY.md)
+        limit_concurrency=limit_concurrency,
+        timeout_keep_alive=5,
     )
