@@ -222,3 +222,42 @@ def test_api_docs_render_offline_under_the_csp(
             violations,
         )
         page.close()
+
+
+def test_images_in_model_output_show_as_links_and_are_never_fetched(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
+    """A markdown image became a real <img> to a remote host (only the CSP stopped it)."""
+    wb = bench_sqlite
+    rec = judgment_from_dict(
+        {
+            "id": "img-1",
+            "prompt": "Show me a cat.",
+            "responses": [
+                {"id": "r1", "text": "Here: ![a cat](http://tracker.invalid/cat.png)"},
+                {"id": "r2", "text": "x" * 5000},  # one long word: it must wrap, not overflow
+            ],
+            "preference": "r1",
+            "source": "ai",
+        }
+    )
+    wb.store.add_records([rec])
+    create_campaign(wb.store, CampaignConfig(name="images", pairs={"ids": ["img-1"]}))
+    with server(wb.url, log=tmp_path / "server.log") as (base, _proc):
+        page = browser.new_page(bypass_csp=True)  # even without the CSP nothing is fetched
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        sign_in(page, base, wb.tokens["alice"])
+        page.goto(f"{base}/c/images")
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.querySelectorAll('main img').length") == 0
+        link = page.locator("main a.image-link")
+        assert link.count() == 1 and link.inner_text() == "[image: a cat]"
+        assert link.get_attribute("href") == "http://tracker.invalid/cat.png"
+        assert not [u for u in requested if "tracker.invalid" in u]
+        assert page.evaluate("document.querySelectorAll('main .md').length") >= 2
+        wide = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('main .md')]"
+            ".map(e => e.scrollWidth - e.clientWidth))"
+        )
+        assert wide <= 1  # the long word wraps inside its box
