@@ -26,8 +26,7 @@ from prefkit.analysis._results import (
     Reliability,
     Warning,
 )
-from prefkit.data import ComparisonSet, Judgment, comparisons, views
-from prefkit.data._comparisons import UnitSpec
+from prefkit.data import ComparisonSet, Judgment, UnitSpec, comparisons, views
 from prefkit.reports import html_page, plain, svg_image
 
 __all__ = [
@@ -136,24 +135,8 @@ def _warnings(
                         f"{'leniency' if le.offset > 0 else 'severity'}, not noise",
                     )
                 )
-        for r in c.reliability.annotators:
-            if r.flagged:
-                out.append(
-                    Warning(
-                        "unreliable",
-                        r.annotator,
-                        f"{r.annotator} on {c.criterion!r}: " + "; ".join(r.reasons),
-                    )
-                )
-    for r in rel.annotators:
-        if r.flagged:
-            out.append(
-                Warning(
-                    "unreliable",
-                    r.annotator,
-                    f"{r.annotator} on preferences: " + "; ".join(r.reasons),
-                )
-            )
+        out += _unreliable(c.reliability, repr(c.criterion))
+    out += _unreliable(rel, "preferences")
     if comps.unit_key == "content":
         silent = _silent_repeats(comps)
         if silent:
@@ -168,6 +151,14 @@ def _warnings(
                 )
             )
     return tuple(out)
+
+
+def _unreliable(rel: Reliability, subject: str) -> list[Warning]:
+    return [
+        Warning("unreliable", r.annotator, f"{r.annotator} on {subject}: " + "; ".join(r.reasons))
+        for r in rel.annotators
+        if r.flagged
+    ]
 
 
 def _silent_repeats(comps: ComparisonSet) -> int:

@@ -21,10 +21,12 @@ from prefkit.annotate._config import (
     PairSelector,
     load_campaign_config,
 )
+from prefkit.annotate._server import READ_TIMEOUT, guarded_protocol
 from prefkit.annotate._work import Submission, User, WorkError
 
 __all__ = [
     "DEFAULT_CRITERIA",
+    "READ_TIMEOUT",
     "Campaign",
     "CampaignConfig",
     "CampaignCreated",
@@ -38,6 +40,7 @@ __all__ = [
     "create_campaign",
     "create_user",
     "gold_records",
+    "guarded_protocol",
     "load_campaign",
     "load_campaign_config",
     "reset_token",

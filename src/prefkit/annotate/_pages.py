@@ -353,8 +353,7 @@ def admin_leaderboard(request: Request, campaign: CampaignName, who: Who) -> HTM
 @router.api_route("/admin/c/{campaign}/rules", methods=["GET", "POST"])
 async def admin_rule_lab(request: Request, campaign: CampaignName, who: Who) -> HTMLResponse:
     """Edit a rule set and see its accuracy, baselines and failure cases on this campaign."""
-    from prefkit.rewards import DEFAULT_RULES, evaluate_reward, load_rules
-    from prefkit.rewards._report import rules_html
+    from prefkit.rewards import DEFAULT_RULES, evaluate_reward, load_rules, rules_html
 
     user, sess = who
     require_admin(user)

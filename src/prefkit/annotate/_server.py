@@ -48,6 +48,19 @@ class _Deadline:
         if cycle is not None and not cycle.response_complete and not cycle.more_body:
             self._disarm()  # the whole request is in: the app has it now
 
+    # the hooks both uvicorn protocols share (the mixin comes first in the MRO)
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        self._arm()  # the next request on this connection gets the same deadline
+
 
 def guarded_protocol(read_timeout: float = READ_TIMEOUT) -> type[asyncio.Protocol]:
     """A uvicorn protocol class whose requests must arrive whole within ``read_timeout``."""
@@ -55,21 +68,9 @@ def guarded_protocol(read_timeout: float = READ_TIMEOUT) -> type[asyncio.Protoco
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
         class GuardedHttpTools(_Deadline, HttpToolsProtocol):
-            def connection_made(self, transport: Any) -> None:
-                super().connection_made(transport)
-                self._arm()
-
-            def connection_lost(self, exc: Exception | None) -> None:
-                self._disarm()
-                super().connection_lost(exc)
-
             def on_message_complete(self) -> None:
                 super().on_message_complete()
                 self._request_in()
-
-            def on_response_complete(self) -> None:
-                super().on_response_complete()
-                self._arm()  # the next request on this connection gets the same deadline
 
         GuardedHttpTools.read_timeout = read_timeout
         return GuardedHttpTools
@@ -77,21 +78,9 @@ def guarded_protocol(read_timeout: float = READ_TIMEOUT) -> type[asyncio.Protoco
         from uvicorn.protocols.http.h11_impl import H11Protocol
 
         class GuardedH11(_Deadline, H11Protocol):
-            def connection_made(self, transport: Any) -> None:
-                super().connection_made(transport)
-                self._arm()
-
-            def connection_lost(self, exc: Exception | None) -> None:
-                self._disarm()
-                super().connection_lost(exc)
-
             def handle_events(self) -> None:
                 super().handle_events()
                 self._request_in()
-
-            def on_response_complete(self) -> None:
-                super().on_response_complete()
-                self._arm()
 
         GuardedH11.read_timeout = read_timeout
         return GuardedH11

@@ -198,8 +198,14 @@ def serve(
     """Serve the annotation workbench (one process; every write goes through one writer)."""
     import uvicorn
 
-    from prefkit.annotate import create_app, create_campaign, load_campaign_config, reset_token
-    from prefkit.annotate._auth import create_user
+    from prefkit.annotate import (
+        create_app,
+        create_campaign,
+        create_user,
+        guarded_protocol,
+        load_campaign_config,
+        reset_token,
+    )
     from prefkit.data import import_sources, open_store, sample_paths
     from prefkit.data import schema as t
 
@@ -236,8 +242,6 @@ def serve(
             "  sign-in links: `prefkit user token NAME` (new link) or `prefkit user add NAME`"
         )
     console.print("  API: " + base + "/api/docs   (stop with Ctrl+C)", highlight=False)
-    from prefkit.annotate._server import guarded_protocol
-
     uvicorn.run(
         create_app(store, secure_cookies=secure_cookies),
         host=host,

@@ -40,12 +40,13 @@ from prefkit.cli._common import (
 from prefkit.data import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
+    RANKING_POLICIES,
+    TIE_POLICIES,
     import_sources,
     open_store,
     sample_paths,
     write_records,
 )
-from prefkit.data._trl import RANKING_POLICIES, TIE_POLICIES
 from prefkit.errors import PrefkitError, RecordError
 
 __all__ = ["register"]

@@ -171,8 +171,7 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """Accuracy with CI, calibration, agreement ceiling, baselines, length correlation, failures."""
-    from prefkit.rewards import diagnose_reward, load_reward_model, load_rules
-    from prefkit.rewards._report import rm_html
+    from prefkit.rewards import diagnose_reward, load_reward_model, load_rules, rm_html
 
     reward: Any = (
         load_rules(model) if model.suffix in (".yaml", ".yml") else load_reward_model(model)

@@ -73,8 +73,7 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """Accuracy of a rule set against human preferences, beside random, position and length."""
-    from prefkit.rewards import evaluate_reward, fit_rule_weights, load_rules
-    from prefkit.rewards._report import rules_html
+    from prefkit.rewards import evaluate_reward, fit_rule_weights, load_rules, rules_html
 
     rs = load_rules(rules)
     sources: dict[str, list[Any]] = {}

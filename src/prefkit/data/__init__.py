@@ -9,6 +9,7 @@ from prefkit.data._comparisons import (
     Comparison,
     ComparisonSet,
     PairColumns,
+    UnitSpec,
     UnitSummary,
     ValueColumns,
     assessments,
@@ -41,11 +42,19 @@ from prefkit.data._records import (
 )
 from prefkit.data._samples import sample_paths
 from prefkit.data._store import AddResult, Store, default_url, open_store
-from prefkit.data._trl import ConversionReport, to_trl_pairs, to_trl_unpaired
+from prefkit.data._trl import (
+    RANKING_POLICIES,
+    TIE_POLICIES,
+    ConversionReport,
+    to_trl_pairs,
+    to_trl_unpaired,
+)
 
 __all__ = [
     "EXPORT_FORMATS",
     "IMPORT_FORMATS",
+    "RANKING_POLICIES",
+    "TIE_POLICIES",
     "UNKNOWN_ANNOTATOR",
     "AddResult",
     "Assessment",
@@ -62,6 +71,7 @@ __all__ = [
     "ResponseColumns",
     "Store",
     "Timings",
+    "UnitSpec",
     "UnitSummary",
     "ValueColumns",
     "assessments",

@@ -36,6 +36,7 @@ __all__ = [
     "Comparison",
     "ComparisonSet",
     "PairColumns",
+    "UnitSpec",
     "UnitSummary",
     "ValueColumns",
     "assessments",

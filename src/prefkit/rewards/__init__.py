@@ -18,6 +18,7 @@ from prefkit.rewards._evaluate import (
     score_pairs,
 )
 from prefkit.rewards._multi import MultiObjectiveRewardModel
+from prefkit.rewards._report import rm_html, rules_html
 from prefkit.rewards._results import (
     Ablation,
     Accuracy,
@@ -65,6 +66,8 @@ __all__ = [
     "fit_rule_weights",
     "load_reward_model",
     "load_rules",
+    "rm_html",
+    "rules_html",
     "score_pairs",
     "smollm2_checkpoint",
     "synthetic_stakeholders",

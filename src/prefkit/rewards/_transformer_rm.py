@@ -24,7 +24,6 @@ from typing import Any
 
 from prefkit.data import Comparison, Judgment, render_prompt
 from prefkit.errors import PrefkitError
-from prefkit.models._local import smollm2_checkpoint
 from prefkit.rewards._evaluate import as_comparisons
 from prefkit.rewards._text import as_text
 
@@ -38,6 +37,14 @@ def _render(prompt: Any, response: str, condition: str | None = None) -> str:
     chat = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
     turns = render_prompt(chat, sep="\n")
     return f"{head}{turns}\nAssistant: {response}"
+
+
+def smollm2_checkpoint(cache: Path | None = None) -> Path:
+    """A trainable SmolLM2-135M-Instruct folder (``prefkit.models.smollm2_checkpoint``),
+    imported when first needed so that ``prefkit.rewards`` does not load ``prefkit.models``."""
+    from prefkit.models import smollm2_checkpoint as convert
+
+    return convert(cache)
 
 
 def complete_checkpoints(folder: Path) -> list[Path]:
