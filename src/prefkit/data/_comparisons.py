@@ -494,7 +494,7 @@ class ComparisonSet(Sequence[Comparison]):
                 names[int(col.unit[k])],
                 anns[int(col.annotator[k])],
                 rec.prompt,
-                prompt_key(rec),
+                col.prompt_names[int(col.prompt[k])],
                 keys[int(col.first[k])],
                 keys[int(col.second[k])],
                 fa.text,
@@ -611,16 +611,17 @@ class AssessmentSet(Sequence[Assessment]):
         for k in range(len(col.values)):
             rec = self._source[int(rec_ix[k])]
             resp = rec.responses[int(pos[k])]
+            pk = prompt_key(rec)
             yield Assessment(
                 col.unit_names[int(col.unit[k])],
                 col.annotator_names[int(col.annotator[k])],
                 crit,
                 kind,  # type: ignore[arg-type]
                 col.values[k],
-                response_key(prompt_key(rec), resp.text),
+                response_key(pk, resp.text),
                 resp.id,
                 resp.model,
-                prompt_key(rec),
+                pk,
                 str(rec.id) if rec.id is not None else f"#{int(rec_ix[k])}",
                 int(col.order[k]),
                 rec.item,

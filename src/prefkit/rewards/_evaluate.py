@@ -36,12 +36,7 @@ def _columns(pairs: Sequence[Comparison]) -> dict[str, list[Any]]:
 def as_comparisons(data: Iterable[Judgment] | Sequence[Comparison]) -> list[Comparison]:
     """The comparisons of records (through :func:`prefkit.data.comparisons`), or ``data``
     itself when it holds comparisons already."""
-    if isinstance(data, ComparisonSet):
-        return list(data)
-    items = list(data)
-    if items and isinstance(items[0], Comparison):
-        return [p for p in items if isinstance(p, Comparison)]
-    return list(comparisons([r for r in items if isinstance(r, Judgment)], unit="content"))
+    return _pairs_and_skipped(data)[0]
 
 
 def _completions(prompts: Sequence[Any], texts: Sequence[str]) -> list[Any]:
