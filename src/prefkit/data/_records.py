@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -31,6 +32,8 @@ from pydantic import (
 
 from prefkit._json import canonical
 from prefkit.errors import RecordError
+
+_V = TypeVar("_V")
 
 __all__ = [
     "DEFAULT_RATING_SCALE",
@@ -175,41 +178,25 @@ class Judgment(BaseModel):
                 raise _field_error("strength", "a strength needs a preference")
         if self.ratings:
             lo, hi = self.rating_scale
-            for criterion, by_id in self.ratings.items():
-                if not criterion or len(criterion) > 200:
-                    raise _field_error("ratings", "criterion names must be 1 to 200 characters")
-                for rid, value in by_id.items():
-                    where = f"ratings.{criterion}.{rid}"
-                    if rid not in known:
-                        raise _field_error(
-                            where, f"{rid!r} is not a response id; expected one of {ids}"
-                        )
-                    if not lo <= value <= hi:
-                        raise _field_error(
-                            where,
-                            f"rating {value} is outside the scale {lo}..{hi}; set "
-                            "metadata.rating_scale to [low, high] for another scale",
-                        )
+            for where, _, value in _per_response("ratings", self.ratings, ids):
+                if not lo <= value <= hi:
+                    raise _field_error(
+                        where,
+                        f"rating {value} is outside the scale {lo}..{hi}; set "
+                        "metadata.rating_scale to [low, high] for another scale",
+                    )
         if self.labels:
             allowed = self.label_set
-            for criterion, labels_by_id in self.labels.items():
-                if not criterion or len(criterion) > 200:
-                    raise _field_error("labels", "criterion names must be 1 to 200 characters")
-                for rid, label in labels_by_id.items():
-                    where = f"labels.{criterion}.{rid}"
-                    if rid not in known:
-                        raise _field_error(
-                            where, f"{rid!r} is not a response id; expected one of {ids}"
-                        )
-                    if not label or len(label) > 200:
-                        raise _field_error(where, "a label must be 1 to 200 characters")
-                    choices = allowed.get(criterion) if allowed is not None else None
-                    if choices is not None and label not in choices:
-                        raise _field_error(
-                            where,
-                            f"label {label!r} is not in the label set of {criterion!r}; "
-                            f"expected one of {list(choices)} (metadata.label_set)",
-                        )
+            for where, criterion, label in _per_response("labels", self.labels, ids):
+                if not label or len(label) > 200:
+                    raise _field_error(where, "a label must be 1 to 200 characters")
+                choices = allowed.get(criterion) if allowed is not None else None
+                if choices is not None and label not in choices:
+                    raise _field_error(
+                        where,
+                        f"label {label!r} is not in the label set of {criterion!r}; "
+                        f"expected one of {list(choices)} (metadata.label_set)",
+                    )
         return self
 
     @property
@@ -412,6 +399,20 @@ def render_prompt(prompt: Any, *, sep: str = "\n\n") -> str:
         content = m.content if isinstance(m, Message) else str(m.get("content", ""))
         parts.append(f"{role.capitalize()}: {content}")
     return sep.join(parts)
+
+
+def _per_response(
+    field: str, table: Mapping[str, Mapping[str, _V]], ids: list[str]
+) -> Iterator[tuple[str, str, _V]]:
+    """``(field.criterion.id, criterion, value)`` per ratings/labels cell, names checked."""
+    for criterion, by_id in table.items():
+        if not criterion or len(criterion) > 200:
+            raise _field_error(field, "criterion names must be 1 to 200 characters")
+        for rid, value in by_id.items():
+            where = f"{field}.{criterion}.{rid}"
+            if rid not in ids:
+                raise _field_error(where, f"{rid!r} is not a response id; expected one of {ids}")
+            yield where, criterion, value
 
 
 def _field_error(field: str, reason: str) -> ValueError:
