@@ -47,7 +47,7 @@ def free_port() -> int:
 
 
 def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, str]:
-    from prefkit.annotate import CampaignConfig, create_campaign, create_user
+    from prefkit.annotate import CampaignConfig, create_api_token, create_campaign, create_user
     from prefkit.data import judgment_from_dict, open_store
 
     rng = random.Random(0)
@@ -93,7 +93,8 @@ def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, s
         tokens = {}
         with store.engine.begin() as conn:
             for k in range(annotators):
-                tokens[f"ann-{k:03d}"] = create_user(conn, f"ann-{k:03d}")[1]
+                create_user(conn, f"ann-{k:03d}")
+                tokens[f"ann-{k:03d}"] = create_api_token(conn, f"ann-{k:03d}", "load")[1]
     return tokens
 
 

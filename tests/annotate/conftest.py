@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from prefkit.annotate import CampaignConfig, create_campaign, create_user
+from prefkit.annotate import CampaignConfig, create_api_token, create_campaign, create_user
 from prefkit.data import Store, import_sources, open_store, sample_paths
 
 PREFKIT = Path(sys.executable).with_name("prefkit")
@@ -29,7 +29,8 @@ RATIONALE = (
 class Workbench:
     store: Store
     url: str  # database URL
-    tokens: dict[str, str]  # user name -> invitation token
+    tokens: dict[str, str]  # user name -> API token (bearer)
+    invites: dict[str, str]  # user name -> invitation token (signs in once)
 
 
 def make_workbench(url: str, **campaign: object) -> Workbench:
@@ -38,11 +39,12 @@ def make_workbench(url: str, **campaign: object) -> Workbench:
     import_sources(store, hh or sample_paths())
     cfg = {"name": "demo", "pairs": {"dataset": "hh-rlhf", "limit": 12}, **campaign}
     create_campaign(store, CampaignConfig.model_validate(cfg))
-    tokens = {}
+    tokens, invites = {}, {}
     with store.engine.begin() as conn:
         for name, role in (("boss", "admin"), ("alice", "annotator"), ("bob", "annotator")):
-            tokens[name] = create_user(conn, name, role)[1]
-    return Workbench(store, url, tokens)
+            invites[name] = create_user(conn, name, role)[1]
+            tokens[name] = create_api_token(conn, name, "tests")[1]
+    return Workbench(store, url, tokens, invites)
 
 
 @pytest.fixture

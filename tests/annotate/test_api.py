@@ -154,7 +154,12 @@ def test_admin_routes_refuse_annotators(bench_sqlite: Workbench) -> None:
         assert len(admin_routes) >= 8
         for route in admin_routes:
             assert isinstance(route, APIRoute)
-            url = route.path.replace("{campaign}", "demo").replace("{kind}", "prefkit.jsonl")
+            url = (
+                route.path.replace("{campaign}", "demo")
+                .replace("{kind}", "prefkit.jsonl")
+                .replace("{action}", "disable")
+                .replace("{name}", "bob")
+            )
             for method in route.methods - {"HEAD"}:
                 r = c.request(method, url, json={"name": "x"}, headers=h)
                 assert r.status_code == 403, (method, route.path, r.status_code)
@@ -165,10 +170,10 @@ def test_cookie_sessions_need_the_csrf_token(bench_sqlite: Workbench) -> None:
     with TestClient(create_app(wb.store), follow_redirects=False) as c:
         page = c.get("/login")
         assert page.status_code == 200
-        bad = c.post("/login", data={"token": wb.tokens["alice"], "csrf": "forged"})
+        bad = c.post("/login", data={"token": wb.invites["alice"], "csrf": "forged"})
         assert bad.status_code == 403
         ok = c.post(
-            "/login", data={"token": wb.tokens["alice"], "csrf": c.cookies["prefkit_login_csrf"]}
+            "/login", data={"token": wb.invites["alice"], "csrf": c.cookies["prefkit_login_csrf"]}
         )
         assert ok.status_code == 303 and "prefkit_session" in c.cookies
         aid = c.get("/api/campaigns/demo/assignment").json()["assignment"]["id"]

@@ -83,7 +83,7 @@ def test_keyboard_only_judging_with_a_reload(
         page = browser.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        sign_in(page, base, wb.tokens["alice"])
+        sign_in(page, base, wb.invites["alice"])
         page.goto(f"{base}/c/demo")
         for i, (digits, verdict, why) in enumerate(plan):
             page.wait_for_function("() => window.prefkitAnnotate !== undefined")
@@ -168,7 +168,7 @@ def test_untrusted_text_never_runs(
         page = browser.new_page(bypass_csp=not csp)
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        sign_in(page, base, wb.tokens["alice"])
+        sign_in(page, base, wb.invites["alice"])
         resp = page.goto(f"{base}/c/hostile")
         assert "script-src 'self'" in resp.headers["content-security-policy"]
         page.wait_for_timeout(300)
@@ -247,7 +247,7 @@ def test_images_in_model_output_show_as_links_and_are_never_fetched(
         page = browser.new_page(bypass_csp=True)  # even without the CSP nothing is fetched
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
-        sign_in(page, base, wb.tokens["alice"])
+        sign_in(page, base, wb.invites["alice"])
         page.goto(f"{base}/c/images")
         page.wait_for_timeout(300)
         assert page.evaluate("document.querySelectorAll('main img').length") == 0

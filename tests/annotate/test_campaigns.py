@@ -160,7 +160,9 @@ def test_admin_creates_a_campaign_and_exports_it(bench_sqlite: Workbench) -> Non
     wb = bench_sqlite
     with TestClient(create_app(wb.store), follow_redirects=False) as c:
         c.get("/login")
-        c.post("/login", data={"token": wb.tokens["boss"], "csrf": c.cookies["prefkit_login_csrf"]})
+        c.post(
+            "/login", data={"token": wb.invites["boss"], "csrf": c.cookies["prefkit_login_csrf"]}
+        )
         html = c.get("/admin").text
         csrf = html.split('name="csrf-token" content="')[1].split('"')[0]
         r = c.post(
@@ -177,7 +179,9 @@ def test_admin_creates_a_campaign_and_exports_it(bench_sqlite: Workbench) -> Non
         r = c.post("/admin/users", data={"csrf": csrf, "name": "carol", "role": "annotator"})
         link = r.text.split('id="invite-link">')[1].split("<")[0]
         token = link.rsplit("/", 1)[1]
-        h = {"Authorization": f"Bearer {token}"}
+        with TestClient(create_app(wb.store)) as carol:  # carol's own browser, signed in once
+            session = carol.post("/api/login", json={"token": token}).json()["session"]
+        h = {"Authorization": f"Bearer {session}"}
         a = c.get("/api/campaigns/second/assignment", headers=h).json()["assignment"]
         c.post(
             f"/api/assignments/{a['id']}/submit",

@@ -26,6 +26,16 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def sign_in(c: TestClient, wb: Workbench, name: str) -> dict[str, Any]:
+    """A session for ``name`` from a fresh single-use link (earlier sessions are kept)."""
+    with wb.store.engine.begin() as conn:
+        link = reset_token(conn, name, keep_sessions=True)
+    r = c.post("/api/login", json={"token": link})
+    assert r.status_code == 200, r.text
+    out: dict[str, Any] = r.json()
+    return out
+
+
 def submit_body(**kw: Any) -> dict[str, Any]:
     return {"key": uuid.uuid4().hex, "preference": "left", "ratings": ratings(),
             "rationale": RATIONALE, **kw}  # fmt: skip
@@ -35,23 +45,159 @@ def submit_body(**kw: Any) -> dict[str, Any]:
 
 
 def test_a_revoked_token_is_refused_on_the_very_next_request(workbench: Workbench) -> None:
-    old = workbench.tokens["alice"]
+    old = workbench.invites["alice"]
     with TestClient(create_app(workbench.store)) as c:
-        assert c.post("/api/login", json={"token": old}).status_code == 200  # used once
         session = c.post("/api/login", json={"token": old}).json()["session"]
         assert c.get("/api/me", headers=bearer(session)).status_code == 200
         with workbench.store.engine.begin() as conn:
             new = reset_token(conn, "alice")
-        # no grace period: the old token cannot sign in, nor mint a new session
+        # no grace period: the old link cannot sign in, nor is it a bearer token, and the
+        # session it made has ended
         assert c.post("/api/login", json={"token": old}).status_code == 401
         assert c.get("/api/me", headers=bearer(old)).status_code == 401
         assert c.get("/api/me", headers=bearer(session)).status_code == 401
         assert c.post("/api/login", json={"token": new}).status_code == 200
 
 
+def test_an_invitation_signs_in_once_and_is_not_an_api_credential(workbench: Workbench) -> None:
+    link = workbench.invites["bob"]
+    with TestClient(create_app(workbench.store)) as c:
+        assert c.get(f"/invite/{link}").status_code == 200  # shown: a link preview spends nothing
+        assert c.get("/api/me", headers=bearer(link)).status_code == 401
+        first = c.post("/api/login", json={"token": link})
+        assert first.status_code == 200
+        again = c.post("/api/login", json={"token": link})
+        assert again.status_code == 401 and "used already" in again.json()["detail"]
+        page = c.get(f"/invite/{link}")
+        assert page.status_code == 404 and "used already" in page.text
+        # a second device: a new link that keeps the first session alive
+        with workbench.store.engine.begin() as conn:
+            second = reset_token(conn, "bob", keep_sessions=True)
+        assert c.get("/api/me", headers=bearer(first.json()["session"])).status_code == 200
+        assert c.post("/api/login", json={"token": second}).status_code == 200
+
+
+def test_an_expired_invitation_is_refused_with_its_date(workbench: Workbench) -> None:
+    with workbench.store.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE users SET invite_expires_at = :t WHERE name = 'alice'"),
+            {"t": "2020-01-02 03:04:00"},
+        )
+    with TestClient(create_app(workbench.store)) as c:
+        r = c.post("/api/login", json={"token": workbench.invites["alice"]})
+        assert r.status_code == 401 and "expired on 2020-01-02 03:04" in r.json()["detail"]
+    listed = CliRunner().invoke(cli, ["user", "list", "--db", workbench.url, "--json"])
+    states = {u["name"]: u["invitation"] for u in json.loads(listed.output)}
+    assert states == {"boss": "pending", "alice": "expired", "bob": "pending"}
+    with workbench.store.engine.begin() as conn, pytest.raises(PrefkitError, match="0-365 days"):
+        reset_token(conn, "alice", invite_days=0)
+
+
+def test_two_sign_ins_racing_with_one_link_give_one_session(workbench: Workbench) -> None:
+    import concurrent.futures
+
+    import httpx
+
+    from .conftest import server
+
+    with server(workbench.url) as (base, _proc):
+        link = workbench.invites["alice"]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            codes = list(
+                pool.map(
+                    lambda _: httpx.post(base + "/api/login", json={"token": link}).status_code,
+                    range(8),
+                )
+            )
+    assert sorted(codes) == [200] + [401] * 7
+    with workbench.store.engine.connect() as conn:
+        n = conn.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id "
+                "WHERE u.name = 'alice'"
+            )
+        ).scalar()
+    assert n == 1
+
+
+def test_api_tokens_are_made_listed_and_revoked_one_by_one(workbench: Workbench) -> None:
+    with TestClient(create_app(workbench.store)) as c:
+        mine = bearer(workbench.tokens["alice"])
+        made = c.post("/api/tokens", json={"label": "nightly export", "days": 30}, headers=mine)
+        assert made.status_code == 201, made.text
+        tok = made.json()
+        assert tok["token"].startswith("prefkit_") and tok["expires_at"] is not None
+        h = bearer(tok["token"])
+        assert c.get("/api/me", headers=h).json()["name"] == "alice"
+        listed = c.get("/api/tokens", headers=mine).json()
+        assert [t["label"] for t in listed] == ["tests", "nightly export"]
+        assert all("token" not in t for t in listed)
+        assert listed[1]["last_used_at"] is not None  # the request above
+        # bob cannot revoke alice's token
+        r = c.delete(f"/api/tokens/{tok['id']}", headers=bearer(workbench.tokens["bob"]))
+        assert r.status_code == 404
+        assert c.delete(f"/api/tokens/{tok['id']}", headers=mine).status_code == 204
+        assert c.get("/api/me", headers=h).status_code == 401  # the very next request
+        assert c.get("/api/me", headers=mine).status_code == 200  # the other one still works
+        # an expired token is refused
+        with workbench.store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE api_tokens SET expires_at = '2020-01-01 00:00:00'"))
+        assert c.get("/api/me", headers=mine).status_code == 401
+    # the CLI: add, list, revoke
+    r = CliRunner().invoke(
+        cli, ["user", "api-token", "add", "bob", "--label", "ci", "--db", workbench.url, "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    made = json.loads(r.output)
+    with TestClient(create_app(workbench.store)) as c:
+        assert c.get("/api/me", headers=bearer(made["token"])).json()["name"] == "bob"
+        r = CliRunner().invoke(
+            cli, ["user", "api-token", "revoke", "bob", str(made["id"]), "--db", workbench.url]
+        )
+        assert r.exit_code == 0, r.output
+        assert c.get("/api/me", headers=bearer(made["token"])).status_code == 401
+    r = CliRunner().invoke(cli, ["user", "api-token", "revoke", "bob", "--db", workbench.url])
+    assert isinstance(r.exception, PrefkitError) and "give a token id or --all" in str(r.exception)
+
+
+def test_admins_manage_people_from_the_admin_pages(workbench: Workbench) -> None:
+    with TestClient(create_app(workbench.store), follow_redirects=False) as c:
+        c.get("/login")
+        c.post(
+            "/login",
+            data={"token": workbench.invites["boss"], "csrf": c.cookies["prefkit_login_csrf"]},
+        )
+        page = c.get("/admin").text
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        assert "pending" in page and "New sign-in link" in page
+        alice = bearer(workbench.tokens["alice"])
+        r = c.post("/admin/users/disable", data={"csrf": csrf, "name": "alice"})
+        assert r.status_code == 303
+        assert c.get("/api/me", headers=alice).status_code == 401
+        assert "<strong>disabled</strong>" in c.get("/admin").text
+        c.post("/admin/users/enable", data={"csrf": csrf, "name": "alice"})
+        assert c.get("/api/me", headers=alice).status_code == 200
+        r = c.post("/admin/users/invitation", data={"csrf": csrf, "name": "alice"})
+        link = r.text.split('id="invite-link">')[1].split("<")[0]
+        assert "previous link no longer works" in r.text
+        assert (
+            c.post("/admin/users/disable", data={"csrf": "forged", "name": "bob"}).status_code
+            == 403
+        )
+        assert (
+            c.post("/admin/users/disable", data={"csrf": csrf, "name": "boss"}).status_code == 422
+        )
+        assert (
+            c.post("/admin/users/disable", data={"csrf": csrf, "name": "nobody"}).status_code == 404
+        )
+    with TestClient(create_app(workbench.store)) as c:
+        assert c.post("/api/login", json={"token": workbench.invites["alice"]}).status_code == 401
+        assert c.post("/api/login", json={"token": link.rsplit("/", 1)[1]}).status_code == 200
+
+
 def test_no_session_older_than_the_last_credential_change(workbench: Workbench) -> None:
     with TestClient(create_app(workbench.store)) as c:
-        session = c.post("/api/login", json={"token": workbench.tokens["bob"]}).json()["session"]
+        session = c.post("/api/login", json={"token": workbench.invites["bob"]}).json()["session"]
         assert c.get("/api/me", headers=bearer(session)).status_code == 200
         with workbench.store.engine.begin() as conn:  # a change that left the session row
             conn.execute(
@@ -271,7 +417,7 @@ def test_secure_cookies_use_the_host_prefix_and_hsts(bench_sqlite: Workbench) ->
         assert page.headers["strict-transport-security"].startswith("max-age=31536000")
         set = page.headers["set-cookie"]
         assert set.startswith("__Host-prefkit_login_csrf=") and "Secure" in set and "Path=/" in set
-        r = c.post("/api/login", json={"token": bench_sqlite.tokens["alice"]})
+        r = c.post("/api/login", json={"token": bench_sqlite.invites["alice"]})
         cookie = r.headers["set-cookie"]
         assert cookie.startswith("__Host-prefkit_session=") and "Secure" in cookie
         assert "HttpOnly" in cookie and "Domain" not in cookie
@@ -282,15 +428,17 @@ def test_secure_cookies_use_the_host_prefix_and_hsts(bench_sqlite: Workbench) ->
 
 def test_sign_out_everywhere_ends_every_session(bench_sqlite: Workbench) -> None:
     with TestClient(create_app(bench_sqlite.store)) as c:
-        other = c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).json()["session"]
-        mine = c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).json()
+        other = sign_in(c, bench_sqlite, "bob")["session"]
+        mine = sign_in(c, bench_sqlite, "bob")
+        with bench_sqlite.store.engine.begin() as conn:
+            unused = reset_token(conn, "bob", keep_sessions=True)
         r = c.post("/logout-everywhere", headers={"X-CSRF-Token": mine["csrf"]},
                    follow_redirects=False)  # fmt: skip
         assert r.status_code == 303
         assert c.get("/api/me", headers=bearer(other)).status_code == 401
         assert c.get("/api/me", headers=bearer(mine["session"])).status_code == 401
-        # the invitation still signs in
-        assert c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).status_code == 200
+        # an unused invitation still signs in
+        assert c.post("/api/login", json={"token": unused}).status_code == 200
 
 
 def test_sign_in_is_throttled_per_client_and_per_account(
@@ -299,16 +447,23 @@ def test_sign_in_is_throttled_per_client_and_per_account(
     with TestClient(create_app(bench_sqlite.store)) as c:
         codes = [c.post("/api/login", json={"token": f"wrong-{i}"}).status_code for i in range(25)]
         assert codes[:20] == [401] * 20 and set(codes[20:]) == {429}
-        r = c.post("/api/login", json={"token": bench_sqlite.tokens["alice"]})
+        r = c.post("/api/login", json={"token": bench_sqlite.invites["alice"]})
         assert r.status_code == 429 and int(r.headers["retry-after"]) > 0  # the address waits
         assert c.get("/api/me", headers=bearer("another-wrong")).status_code == 429
     assert any("sign-in throttled" in m for m in caplog.messages)
     with TestClient(create_app(bench_sqlite.store)) as c:  # a fresh server: per account
-        codes = [
-            c.post("/api/login", json={"token": bench_sqlite.tokens["bob"]}).status_code
-            for _ in range(31)
-        ]
+        codes = []
+        for _ in range(31):
+            with bench_sqlite.store.engine.begin() as conn:
+                link = reset_token(conn, "bob", keep_sessions=True)
+            codes.append(c.post("/api/login", json={"token": link}).status_code)
         assert codes[:30] == [200] * 30 and codes[30] == 429
+        # the refused sign-in did not spend the link: it works once the window has passed
+        with bench_sqlite.store.engine.connect() as conn:
+            used = conn.execute(
+                sa.text("SELECT invite_used_at FROM users WHERE name = 'bob'")
+            ).scalar()
+        assert used is None
 
 
 def test_creating_a_campaign_does_not_block_other_requests(
@@ -369,8 +524,8 @@ def test_a_huge_unbroken_word_gets_break_opportunities() -> None:
 
 def test_an_idle_session_is_refused_and_a_used_one_is_kept_alive(workbench: Workbench) -> None:
     with TestClient(create_app(workbench.store)) as c:
-        s1 = c.post("/api/login", json={"token": workbench.tokens["alice"]}).json()["session"]
-        s2 = c.post("/api/login", json={"token": workbench.tokens["bob"]}).json()["session"]
+        s1 = c.post("/api/login", json={"token": workbench.invites["alice"]}).json()["session"]
+        s2 = c.post("/api/login", json={"token": workbench.invites["bob"]}).json()["session"]
         with workbench.store.engine.begin() as conn:  # s1 last used 13 h ago, s2 10 min ago
             conn.execute(
                 sa.text(

@@ -11,7 +11,13 @@ import numpy as np
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from prefkit.annotate import CampaignConfig, create_app, create_campaign, create_user
+from prefkit.annotate import (
+    CampaignConfig,
+    create_api_token,
+    create_app,
+    create_campaign,
+    create_user,
+)
 from prefkit.cli import app as cli
 from prefkit.data import judgment_from_dict, open_store, write_records
 
@@ -89,8 +95,10 @@ def test_workbench_leaderboard(tmp_path: Path) -> None:
         ),
     )
     with store.engine.begin() as conn:
-        admin_token = create_user(conn, "boss", "admin")[1]
-        ann_token = create_user(conn, "ann")[1]
+        create_user(conn, "boss", "admin")
+        create_user(conn, "ann")
+        admin_token = create_api_token(conn, "boss")[1]
+        ann_token = create_api_token(conn, "ann")[1]
     with TestClient(create_app(store)) as c:
         h = {"Authorization": f"Bearer {ann_token}"}
         nxt = c.get("/api/campaigns/arena/assignment", headers=h).json()

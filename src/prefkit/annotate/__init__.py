@@ -1,11 +1,23 @@
 """The elicitation workbench: campaigns, assignment, the annotation pages and the JSON API.
 
 ``create_app(store)`` is the FastAPI app (``prefkit serve`` runs it); ``create_campaign`` turns
-stored judgments into a campaign; ``create_user`` makes an account with an invitation token.
+stored judgments into a campaign; ``create_user`` makes an account with a
+single-use invitation; ``create_api_token`` a bearer token for scripts.
 """
 
 from prefkit.annotate._app import create_app
-from prefkit.annotate._auth import create_user, reset_token, set_disabled, sign_out_everywhere
+from prefkit.annotate._auth import (
+    ApiToken,
+    InvitationError,
+    create_api_token,
+    create_user,
+    list_api_tokens,
+    list_users,
+    reset_token,
+    revoke_api_tokens,
+    set_disabled,
+    sign_out_everywhere,
+)
 from prefkit.annotate._campaigns import (
     Campaign,
     CampaignCreated,
@@ -27,23 +39,29 @@ from prefkit.annotate._work import Submission, User, WorkError
 __all__ = [
     "DEFAULT_CRITERIA",
     "READ_TIMEOUT",
+    "ApiToken",
     "Campaign",
     "CampaignConfig",
     "CampaignCreated",
     "Criterion",
     "GoldItem",
+    "InvitationError",
     "PairSelector",
     "Submission",
     "User",
     "WorkError",
+    "create_api_token",
     "create_app",
     "create_campaign",
     "create_user",
     "gold_records",
     "guarded_protocol",
+    "list_api_tokens",
+    "list_users",
     "load_campaign",
     "load_campaign_config",
     "reset_token",
+    "revoke_api_tokens",
     "set_disabled",
     "sign_out_everywhere",
 ]

@@ -13,10 +13,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection
 
 from prefkit._json import dumps
-from prefkit.annotate._auth import create_user, require_admin
+from prefkit.annotate._auth import (
+    INVITE_DAYS,
+    ApiToken,
+    create_api_token,
+    create_user,
+    list_api_tokens,
+    list_users,
+    require_admin,
+    reset_token,
+    revoke_api_tokens,
+    set_disabled,
+)
 from prefkit.annotate._campaigns import create_campaign
 from prefkit.annotate._config import CampaignConfig
-from prefkit.annotate._state import State, bearer, client_of, cookie, set_cookie
+from prefkit.annotate._state import State, bearer, cookie, set_cookie
 from prefkit.annotate._stats import campaign_figures
 from prefkit.annotate._work import (
     DRAFT_MAX_CHARS,
@@ -130,8 +141,48 @@ class UserIn(BaseModel):
 class UserOut(BaseModel):
     name: str
     role: str
-    token: str
+    token: str = Field(description="The invitation token: it signs in once, before it expires.")
     invite_path: str
+    invite_days: float
+
+
+class InviteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: float = Field(INVITE_DAYS, gt=0, le=365, description="Days before the link expires.")
+    keep_sessions: bool = Field(
+        False, description="Keep the user's sessions (a second device); else they end."
+    )
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field("script", min_length=1, max_length=200)
+    days: float | None = Field(None, gt=0, le=3650, description="Expiry; none: until revoked.")
+
+
+class TokenInfo(BaseModel):
+    id: int
+    user: str
+    label: str
+    created_at: str
+    expires_at: str | None
+    last_used_at: str | None
+
+    @classmethod
+    def of(cls, tok: ApiToken) -> TokenInfo:
+        iso = lambda d: d.isoformat(" ", "seconds") if d else None  # noqa: E731
+        return cls(
+            id=tok.id,
+            user=tok.user,
+            label=tok.label,
+            created_at=iso(tok.created_at) or "",
+            expires_at=iso(tok.expires_at),
+            last_used_at=iso(tok.last_used_at),
+        )
+
+
+class TokenOut(TokenInfo):
+    token: str = Field(description="Send as 'Authorization: Bearer <token>'; shown only now.")
 
 
 def _next(conn: Connection, st: State, camp_name: str, user: User) -> Next:
@@ -145,16 +196,10 @@ def _next(conn: Connection, st: State, camp_name: str, user: User) -> Next:
 
 @router.post("/login", response_model=LoginOut, tags=["auth"])
 async def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
-    """Exchange an invitation token for a session (also set as a cookie)."""
+    """Use an invitation token (once) for a session, also set as a cookie. Scripts that run
+    for longer use an API token instead (POST /api/tokens)."""
     st = state(request)
-    client = client_of(request)
-    st.throttle.check_client(client)
-    user = st.auth.user_for_token(body.token)
-    if user is None:
-        st.throttle.failed(client)
-        raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
-    st.throttle.signed_in(user.name)
-    token, csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
+    user, token, csrf = await st.sign_in(request, body.token)
     set_cookie(response, st.cookie_name, token, secure=st.secure_cookies, max_age=14 * 86400)
     return LoginOut(user=user.name, role=user.role, session=token, csrf=csrf)
 
@@ -162,6 +207,46 @@ async def login(body: LoginIn, request: Request, response: Response) -> LoginOut
 @router.get("/me", tags=["auth"])
 def me(user: Who) -> dict[str, str]:
     return {"name": user.name, "role": user.role}
+
+
+async def _new_token(st: State, name: str, body: TokenIn) -> TokenOut:
+    def job(conn: Connection) -> TokenOut:
+        try:
+            tok, secret = create_api_token(conn, name, body.label, days=body.days)
+        except PrefkitError as exc:
+            raise WorkError(422, str(exc)) from None
+        return TokenOut(**TokenInfo.of(tok).model_dump(), token=secret)
+
+    return await st.writer.run(job)
+
+
+@router.post("/tokens", response_model=TokenOut, status_code=201, tags=["auth"])
+async def new_api_token(body: TokenIn, request: Request, user: Who) -> TokenOut:
+    """A new API token for yourself, for scripts (shown once; revoke it with DELETE)."""
+    return await _new_token(state(request), user.name, body)
+
+
+@router.get("/tokens", response_model=list[TokenInfo], tags=["auth"])
+def my_api_tokens(request: Request, user: Who) -> list[TokenInfo]:
+    """Your API tokens (never the secrets)."""
+    with state(request).store.engine.connect() as conn:
+        return [TokenInfo.of(tok) for tok in list_api_tokens(conn, user.name)]
+
+
+@router.delete("/tokens/{token_id}", status_code=204, tags=["auth"])
+async def revoke_api_token(
+    token_id: Annotated[int, Path(ge=1, le=2**53)], request: Request, user: Who
+) -> Response:
+    """Revoke one of your API tokens: refused from the very next request."""
+
+    def job(conn: Connection) -> None:
+        try:
+            revoke_api_tokens(conn, user.name, token_id)
+        except PrefkitError as exc:
+            raise WorkError(404, str(exc)) from None
+
+    await state(request).writer.run(job)
+    return Response(status_code=204)
 
 
 @router.get("/campaigns", tags=["annotate"])
@@ -276,9 +361,81 @@ async def add_user(body: UserIn, request: Request, _admin: Admin) -> UserOut:
             user, token = create_user(conn, body.name, body.role)
         except PrefkitError as exc:
             raise WorkError(409, str(exc)) from None
-        return UserOut(name=user.name, role=user.role, token=token, invite_path=f"/invite/{token}")
+        return UserOut(
+            name=user.name,
+            role=user.role,
+            token=token,
+            invite_path=f"/invite/{token}",
+            invite_days=INVITE_DAYS,
+        )
 
     return await st.writer.run(job)
+
+
+UserName = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@router.get("/admin/users", tags=["admin"])
+def users(request: Request, _admin: Admin) -> list[dict[str, Any]]:
+    """Every account: role, disabled, invitation state (pending, used, expired), API tokens."""
+    with state(request).store.engine.connect() as conn:
+        return list_users(conn)
+
+
+def _refused(exc: PrefkitError) -> WorkError:
+    return WorkError(404 if str(exc).startswith("no user") else 422, str(exc))
+
+
+@router.post("/admin/users/{name}/invitation", response_model=UserOut, tags=["admin"])
+async def new_invitation(name: UserName, body: InviteIn, request: Request, _a: Admin) -> UserOut:
+    """A new sign-in link for ``name`` (the old one stops working)."""
+
+    def job(conn: Connection) -> UserOut:
+        try:
+            token = reset_token(conn, name, invite_days=body.days, keep_sessions=body.keep_sessions)
+        except PrefkitError as exc:
+            raise _refused(exc) from None
+        role = next(u["role"] for u in list_users(conn) if u["name"] == name)
+        return UserOut(
+            name=name,
+            role=role,
+            token=token,
+            invite_path=f"/invite/{token}",
+            invite_days=body.days,
+        )
+
+    return await state(request).writer.run(job)
+
+
+@router.post("/admin/users/{name}/disable", status_code=204, tags=["admin"])
+async def disable_user(name: UserName, request: Request, admin_user: Admin) -> Response:
+    """Disable an account: its sessions end, its API tokens and invitation are refused."""
+    if name == admin_user.name:
+        raise WorkError(422, "you cannot disable your own account; ask another admin")
+    await _set_disabled(request, name, True)
+    return Response(status_code=204)
+
+
+@router.post("/admin/users/{name}/enable", status_code=204, tags=["admin"])
+async def enable_user(name: UserName, request: Request, _a: Admin) -> Response:
+    await _set_disabled(request, name, False)
+    return Response(status_code=204)
+
+
+async def _set_disabled(request: Request, name: str, disabled: bool) -> None:
+    def job(conn: Connection) -> None:
+        try:
+            set_disabled(conn, name, disabled)
+        except PrefkitError as exc:
+            raise _refused(exc) from None
+
+    await state(request).writer.run(job)
+
+
+@router.post("/admin/users/{name}/tokens", response_model=TokenOut, status_code=201, tags=["admin"])
+async def new_user_token(name: UserName, body: TokenIn, request: Request, _a: Admin) -> TokenOut:
+    """An API token for ``name`` (e.g. a bot account that submits model judgments)."""
+    return await _new_token(state(request), name, body)
 
 
 @router.post("/admin/campaigns", tags=["admin"])

@@ -1,17 +1,21 @@
-"""Accounts, invitation tokens, sessions and CSRF for the workbench.
+"""Accounts, invitations, API tokens, sessions and CSRF for the workbench.
 
-Tokens are 256-bit random strings (``secrets.token_urlsafe(32)``); the database keeps only their
-SHA-256. A slow password hash (scrypt, argon2) exists to protect low-entropy human passwords;
-for random tokens SHA-256 is as strong and costs microseconds per request.
+Three kinds of secret, each a 256-bit random string (``secrets.token_urlsafe(32)``) of which the
+database keeps only the SHA-256 (a slow password hash protects low-entropy human passwords; for
+random tokens SHA-256 is as strong and costs microseconds per request):
 
-A session is a cookie (HttpOnly, SameSite=Lax) with a CSRF token of its own, which every
-state-changing request that relies on the cookie must echo (form field ``csrf`` or header
-``X-CSRF-Token``). Scripts send ``Authorization: Bearer <token>`` instead and need no CSRF
-token, since a browser never adds that header on its own.
+- an **invitation** (``/invite/<token>``) signs in once, within ``INVITE_DAYS`` days; it is not
+  an API credential. A person on a second device asks for a new one.
+- a **session** is a cookie (HttpOnly, SameSite=Lax, 14 days, 12 hours idle) with a CSRF token
+  of its own, which every state-changing request that relies on the cookie must echo (form
+  field ``csrf`` or header ``X-CSRF-Token``).
+- an **API token** (``prefkit_…``, from ``prefkit user api-token add`` or ``POST /api/tokens``)
+  is for scripts: ``Authorization: Bearer <token>``, no CSRF token (a browser never adds that
+  header on its own); valid until revoked or its own expiry.
 
-Revocation holds on the very next request: tokens and sessions are looked up in the database
-on every request (no cache; a primary-key lookup costs tens of microseconds), and a session
-created before the user's last credential change (``users.credentials_at``: a new token,
+Revocation holds on the very next request: every lookup goes to the database (no cache; a
+primary-key lookup costs tens of microseconds), a disabled account is refused, and a session
+created before the user's last credential change (``users.credentials_at``: a new invitation,
 disabling, signing out everywhere) is refused, as Django and DRF do (OWASP ASVS V3.3).
 """
 
@@ -36,13 +40,23 @@ from prefkit.data import schema as t
 from prefkit.errors import PrefkitError
 
 __all__ = [
+    "API_TOKEN_PREFIX",
+    "INVITE_DAYS",
     "ROLES",
     "SESSION_DAYS",
     "SESSION_IDLE_HOURS",
+    "ApiToken",
+    "InvitationError",
     "Session",
+    "create_api_token",
     "create_user",
+    "invitation_user",
+    "list_api_tokens",
+    "list_users",
     "new_token",
+    "redeem_invitation",
     "reset_token",
+    "revoke_api_tokens",
     "set_disabled",
     "sign_out_everywhere",
     "token_hash",
@@ -51,7 +65,9 @@ __all__ = [
 ROLES = ("admin", "annotator")
 SESSION_DAYS = 14
 SESSION_IDLE_HOURS = 12  # a session unused this long is refused (sign in again)
-_TOUCH_SECONDS = 300  # last_seen is written at most this often per session
+INVITE_DAYS = 7  # an invitation not used within this many days expires
+API_TOKEN_PREFIX = "prefkit_"  # recognisable in logs and by secret scanners (like ghp_)
+_TOUCH_SECONDS = 300  # last_seen / last_used_at are written at most this often per token
 
 
 def new_token() -> str:
@@ -62,8 +78,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create_user(conn: Connection, name: str, role: str = "annotator") -> tuple[User, str]:
-    """Create an account; returns it and its invitation token (shown once, stored hashed)."""
+def _invite_expiry(days: float) -> datetime:
+    if not 0 < days <= 365:
+        raise PrefkitError(f"an invitation lasts 0-365 days, not {days}; e.g. --expires-days 7")
+    return _now_naive() + timedelta(days=days)
+
+
+def create_user(
+    conn: Connection, name: str, role: str = "annotator", *, invite_days: float = INVITE_DAYS
+) -> tuple[User, str]:
+    """Create an account; returns it and its invitation token (shown once, stored hashed;
+    it signs in once within ``invite_days`` days)."""
     name = name.strip()
     if role not in ROLES:
         raise PrefkitError(f"unknown role {role!r}; expected one of {list(ROLES)}")
@@ -81,27 +106,197 @@ def create_user(conn: Connection, name: str, role: str = "annotator") -> tuple[U
         raise PrefkitError(f"user {name!r} exists already; use `prefkit user token {name}`")
     token = new_token()
     pk = conn.execute(
-        u.insert().values(name=name, role=role, token_hash=token_hash(token))
+        u.insert().values(
+            name=name,
+            role=role,
+            token_hash=token_hash(token),
+            invite_expires_at=_invite_expiry(invite_days),
+        )
     ).inserted_primary_key
     assert pk is not None
     uid = pk[0]
     return User(int(uid), name, role), token
 
 
-def reset_token(conn: Connection, name: str) -> str:
-    """A new invitation token for ``name``; the old one and its sessions stop working."""
+def reset_token(
+    conn: Connection,
+    name: str,
+    *,
+    invite_days: float = INVITE_DAYS,
+    keep_sessions: bool = False,
+) -> str:
+    """A new invitation for ``name``: the old link stops working, and so (unless
+    ``keep_sessions``, e.g. to sign in on a second device) do the user's sessions.
+    API tokens are kept: they are revoked on their own (:func:`revoke_api_tokens`)."""
     u = t.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
     if row is None:
         raise PrefkitError(f"no user {name!r}; create it with `prefkit user add {name}`")
     token = new_token()
-    conn.execute(
-        u.update()
-        .where(u.c.id == row.id)
-        .values(token_hash=token_hash(token), credentials_at=_now_naive())
-    )
-    conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row.id))
+    values: dict[str, Any] = {
+        "token_hash": token_hash(token),
+        "invite_expires_at": _invite_expiry(invite_days),
+        "invite_used_at": None,
+    }
+    if not keep_sessions:
+        values["credentials_at"] = _now_naive()
+    conn.execute(u.update().where(u.c.id == row.id).values(**values))
+    if not keep_sessions:
+        conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row.id))
     return token
+
+
+class InvitationError(PrefkitError):
+    """An invitation that cannot sign in: unknown, used, expired, or its account disabled."""
+
+
+def _invitation_row(conn: Connection, token: str) -> Any:
+    u = t.users
+    row = conn.execute(
+        sa.select(
+            u.c.id, u.c.name, u.c.role, u.c.disabled, u.c.invite_expires_at, u.c.invite_used_at
+        ).where(u.c.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        raise InvitationError("unknown or replaced invitation; ask an admin for a new link")
+    if row.disabled:
+        raise InvitationError(f"the account {row.name!r} is disabled; ask an admin")
+    if row.invite_used_at is not None:
+        raise InvitationError(
+            "this invitation was used already (each link signs in once); "
+            "ask an admin for a new link (`prefkit user token NAME --keep-sessions`)"
+        )
+    expires = _when(row.invite_expires_at)
+    if expires is not None and expires <= _now_naive():
+        raise InvitationError(
+            f"this invitation expired on {expires:%Y-%m-%d %H:%M} UTC; ask an admin for a new link"
+        )
+    return row
+
+
+def invitation_user(conn: Connection, token: str) -> User:
+    """The account an unused, unexpired invitation is for (it stays unused)."""
+    row = _invitation_row(conn, token)
+    return User(int(row.id), row.name, row.role)
+
+
+def redeem_invitation(conn: Connection, token: str) -> User:
+    """Use an invitation (once): the account it signs in. Two requests racing with one link
+    cannot both win: the conditional UPDATE marks it used, and only one sees a row change."""
+    row = _invitation_row(conn, token)
+    u = t.users
+    done = conn.execute(
+        u.update()
+        .where(u.c.id == row.id, u.c.token_hash == token_hash(token), u.c.invite_used_at.is_(None))
+        .values(invite_used_at=_now_naive())
+    )
+    if done.rowcount != 1:
+        raise InvitationError("this invitation was used already (each link signs in once)")
+    return User(int(row.id), row.name, row.role)
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: int
+    user: str
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+def _user_id(conn: Connection, name: str) -> int:
+    row = conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).first()
+    if row is None:
+        raise PrefkitError(f"no user {name!r}; the users are listed by `prefkit user list`")
+    return int(row.id)
+
+
+def create_api_token(
+    conn: Connection, name: str, label: str = "script", *, days: float | None = None
+) -> tuple[ApiToken, str]:
+    """A new API token for user ``name`` (valid ``days`` days, or until revoked); the token
+    is returned once and stored hashed."""
+    label = label.strip()
+    if not label or len(label) > 200 or any(unicodedata.category(c) == "Cc" for c in label):
+        raise PrefkitError(f"token label {label!r} must be 1-200 characters on one line")
+    if days is not None and not 0 < days <= 3650:
+        raise PrefkitError(f"an API token lasts 0-3650 days, not {days}; or omit it (no expiry)")
+    uid = _user_id(conn, name)
+    token = API_TOKEN_PREFIX + new_token()
+    now = _now_naive()
+    expires = now + timedelta(days=days) if days is not None else None
+    a = t.api_tokens
+    pk = conn.execute(
+        a.insert().values(
+            user_id=uid,
+            token_hash=token_hash(token),
+            label=label,
+            created_at=now,
+            expires_at=expires,
+        )
+    ).inserted_primary_key
+    assert pk is not None
+    return ApiToken(int(pk[0]), name, label, now, expires, None), token
+
+
+def list_api_tokens(conn: Connection, name: str | None = None) -> list[ApiToken]:
+    """The API tokens of one user (or of everyone), oldest first; never the secrets."""
+    a, u = t.api_tokens, t.users
+    q = sa.select(
+        a.c.id, u.c.name, a.c.label, a.c.created_at, a.c.expires_at, a.c.last_used_at
+    ).join(u, u.c.id == a.c.user_id)
+    if name is not None:
+        q = q.where(a.c.user_id == _user_id(conn, name))
+    return [
+        ApiToken(int(r[0]), r[1], r[2], _when(r[3]) or _now_naive(), _when(r[4]), _when(r[5]))
+        for r in conn.execute(q.order_by(a.c.id))
+    ]
+
+
+def revoke_api_tokens(conn: Connection, name: str, token_id: int | None = None) -> int:
+    """Revoke one API token of ``name`` (by id), or all of them; returns how many."""
+    a = t.api_tokens
+    uid = _user_id(conn, name)
+    q = a.delete().where(a.c.user_id == uid)
+    if token_id is not None:
+        q = q.where(a.c.id == token_id)
+    n = int(conn.execute(q).rowcount)
+    if token_id is not None and n == 0:
+        ids = [tok.id for tok in list_api_tokens(conn, name)]
+        raise PrefkitError(f"user {name!r} has no API token {token_id}; their tokens: {ids}")
+    return n
+
+
+def list_users(conn: Connection) -> list[dict[str, Any]]:
+    """Every account with its state: role, disabled, invitation (pending/used/expired), tokens."""
+    u, a = t.users, t.api_tokens
+    ntok = sa.select(sa.func.count()).where(a.c.user_id == u.c.id).correlate(u).scalar_subquery()
+    now = _now_naive()
+    out = []
+    for r in conn.execute(
+        sa.select(
+            u.c.name, u.c.role, u.c.disabled, u.c.invite_expires_at, u.c.invite_used_at, ntok
+        ).order_by(u.c.id)
+    ):
+        expires = _when(r[3])
+        if r[4] is not None:
+            invite = "used"
+        elif expires is not None and expires <= now:
+            invite = "expired"
+        else:
+            invite = "pending"
+        out.append(
+            {
+                "name": r[0],
+                "role": r[1],
+                "disabled": bool(r[2]),
+                "invitation": invite,
+                "invitation_expires": expires.isoformat(" ", "minutes") if expires else None,
+                "api_tokens": int(r[5]),
+            }
+        )
+    return out
 
 
 def _now_naive() -> datetime:
@@ -109,7 +304,9 @@ def _now_naive() -> datetime:
 
 
 def set_disabled(conn: Connection, name: str, disabled: bool) -> None:
-    """Disable (or enable) an account: a disabled one is refused on its next request."""
+    """Disable (or enable) an account: a disabled one is refused on its next request, with
+    every session, API token and invitation of it (sessions end for good; API tokens work
+    again once it is enabled)."""
     u = t.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
     if row is None:
@@ -160,17 +357,19 @@ class Auth:
             f"WHERE s.token_hash = {mark} AND u.disabled = {mark}"
         )
         self._touch_sql = f"UPDATE sessions SET last_seen = {mark} WHERE token_hash = {mark}"
-        self._user_sql = (
-            f"SELECT id, name, role FROM users WHERE token_hash = {mark} AND disabled = {mark}"
+        self._api_touch_sql = (
+            f"UPDATE api_tokens SET last_used_at = {mark} WHERE token_hash = {mark}"
         )
-        # a bearer token is a session token or an invitation: both lookups, one round trip
+        # a bearer token is a session token or an API token: both lookups, one round trip
         self._either_sql = (
             "SELECT 0, s.csrf, s.expires_at, s.created_at, u.id, u.name, u.role, "
             "u.credentials_at, s.last_seen, s.token_hash FROM sessions s "
             "JOIN users u ON u.id = s.user_id "
             f"WHERE s.token_hash = {mark} AND u.disabled = {mark} "
-            "UNION ALL SELECT 1, NULL, NULL, NULL, id, name, role, NULL, NULL, NULL FROM users "
-            f"WHERE token_hash = {mark} AND disabled = {mark}"
+            "UNION ALL SELECT 1, NULL, a.expires_at, a.created_at, u.id, u.name, u.role, "
+            "NULL, a.last_used_at, a.token_hash FROM api_tokens a "
+            "JOIN users u ON u.id = a.user_id "
+            f"WHERE a.token_hash = {mark} AND u.disabled = {mark}"
         )
 
     def forget(self) -> None:
@@ -218,17 +417,13 @@ class Auth:
                     raise
         raise AssertionError("unreachable")
 
-    def user_for_token(self, token: str) -> User | None:
-        """The account whose invitation token this is (bearer auth, sign-in)."""
-        rows = self._rows(self._user_sql, (token_hash(token), False))
-        return User(int(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
-
     def session(self, token: str) -> Session | None:
         rows = self._rows(self._session_sql, (token_hash(token), False))
         return self._session_of(rows[0]) if rows else None
 
     def identify(self, token: str) -> tuple[User | None, Session | None]:
-        """A bearer token: a session token, else an invitation token (one round trip)."""
+        """A bearer token: a session token, else an API token (one round trip). Invitations
+        are not bearer tokens: they only sign in, once."""
         h = token_hash(token)
         rows = self._rows(self._either_sql, (h, False, h, False))
         for row in rows:
@@ -236,7 +431,15 @@ class Auth:
                 sess = self._session_of(row[1:])
                 return (sess.user, sess) if sess else (None, None)
         for row in rows:
-            return User(int(row[4]), row[5], row[6]), None
+            _kind, _csrf, expires_at, _created, uid, name, role, _c, used, thash = row
+            exp, now = _when(expires_at), _now_naive()
+            if exp is not None and exp <= now:
+                return None, None  # expired API token
+            last = _when(used)
+            if last is None or (now - last).total_seconds() > _TOUCH_SECONDS:
+                with contextlib.suppress(Exception):
+                    self._rows_write(self._api_touch_sql, (now, thash))
+            return User(int(uid), name, role), None
         return None, None
 
     def _session_of(self, row: Any) -> Session | None:

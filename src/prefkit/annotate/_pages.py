@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 import yaml
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -14,11 +13,17 @@ from pydantic import ValidationError
 
 from prefkit.annotate._api import campaign_analysis, campaign_leaderboard, stream_export
 from prefkit.annotate._auth import (
+    INVITE_DAYS,
+    InvitationError,
     Session,
     create_user,
+    invitation_user,
+    list_users,
     new_token,
     require_admin,
+    reset_token,
     same,
+    set_disabled,
     sign_out_everywhere,
 )
 from prefkit.annotate._campaigns import create_campaign
@@ -43,7 +48,6 @@ from prefkit.annotate._work import (
     skip,
     submit,
 )
-from prefkit.data import schema as t
 from prefkit.errors import PrefkitError
 
 __all__ = ["router"]
@@ -93,17 +97,12 @@ def login_page(request: Request, error: str | None = None) -> HTMLResponse:
 def invite(request: Request, token: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
     st = state(request)
     st.throttle.check_client(client_of(request))
-    user = st.auth.user_for_token(token)
-    if user is None:
+    try:
+        with st.store.engine.connect() as conn:
+            user = invitation_user(conn, token)  # shown, not used: link previews cannot spend it
+    except InvitationError as exc:
         st.throttle.failed(client_of(request))
-        return render(
-            request,
-            "error.html",
-            404,
-            user=None,
-            csrf="",
-            message="This invitation is not valid (any more). Ask an admin for a new one.",
-        )
+        return render(request, "error.html", 404, user=None, csrf="", message=str(exc))
     csrf = new_token()
     resp = render(
         request, "login.html", user=None, csrf=csrf, error=None, name=user.name, token=token
@@ -131,13 +130,32 @@ async def login(
             csrf="",
             message="The sign-in form expired; open the sign-in page again.",
         )
-    st.throttle.check_client(client_of(request))
-    user = st.auth.user_for_token(token.strip())
-    if user is None:
-        st.throttle.failed(client_of(request))
-        return RedirectResponse("/login?error=unknown+token", status_code=303)
-    st.throttle.signed_in(user.name)
-    session, _csrf = await st.writer.run(lambda conn: st.auth.start_session(conn, user))
+    try:
+        user, session, _csrf = await st.sign_in(request, token.strip())
+    except WorkError as exc:
+        if exc.status != 401:
+            raise
+        fresh = new_token()
+        page = render(
+            request,
+            "login.html",
+            401,
+            user=None,
+            csrf=fresh,
+            message=exc.message,
+            name=None,
+            token="",
+            error=None,
+        )
+        set_cookie(
+            page,
+            st.login_csrf_name,
+            fresh,
+            secure=st.secure_cookies,
+            max_age=3600,
+            samesite="strict",
+        )
+        return page
     resp = RedirectResponse("/admin" if user.is_admin else "/", status_code=303)
     set_cookie(resp, st.cookie_name, session, secure=st.secure_cookies, max_age=14 * 86400)
     resp.delete_cookie(st.login_csrf_name, path="/", secure=st.secure_cookies, httponly=True)
@@ -253,7 +271,7 @@ def admin_home(request: Request, who: Who, created: str | None = None) -> HTMLRe
     require_admin(user)
     st = state(request)
     with st.store.engine.connect() as conn:
-        users = conn.execute(sa.select(t.users.c.name, t.users.c.role).order_by(t.users.c.id)).all()
+        users = list_users(conn)
         figs = [campaign_figures(conn, st.campaign(n)) for n in st.campaign_names()]
     return render(
         request,
@@ -279,8 +297,60 @@ async def admin_add_user(request: Request, who: Who) -> HTMLResponse:
     return render(
         request,
         "user_created.html",
-        **templates_context(request, user, sess, new_user=new_user, link=link),
+        **templates_context(
+            request, user, sess, new_user=new_user, link=link, days=INVITE_DAYS, renewed=False
+        ),
     )
+
+
+@router.post("/admin/users/{action}")
+async def admin_user_action(
+    request: Request,
+    action: Annotated[str, Path(pattern="^(disable|enable|invitation)$")],
+    who: Who,
+) -> Response:
+    """Disable or enable an account, or make a new sign-in link for it (name in the form)."""
+    user, sess = who
+    require_admin(user)
+    st = state(request)
+    form = await request.form()
+    name = str(form.get("name", ""))
+    if action == "disable" and name == user.name:
+        raise WorkError(422, "you cannot disable your own account; ask another admin")
+
+    def job(conn: Any) -> str | None:
+        try:
+            if action == "invitation":
+                keep = form.get("keep_sessions") == "on"
+                return reset_token(conn, name, keep_sessions=keep)
+            set_disabled(conn, name, action == "disable")
+            return None
+        except PrefkitError as exc:
+            raise WorkError(404, str(exc)) from None
+
+    token = await st.writer.run(job)
+    if token is None:
+        return RedirectResponse("/admin#people", status_code=303)
+    role = next(u["role"] for u in await run_in_threadpool(_users, st) if u["name"] == name)
+    link = str(request.base_url).rstrip("/") + f"/invite/{token}"
+    return render(
+        request,
+        "user_created.html",
+        **templates_context(
+            request,
+            user,
+            sess,
+            new_user=User(0, name, role),
+            link=link,
+            days=INVITE_DAYS,
+            renewed=True,
+        ),
+    )
+
+
+def _users(st: State) -> list[dict[str, Any]]:
+    with st.store.engine.connect() as conn:
+        return list_users(conn)
 
 
 @router.post("/admin/campaigns")

@@ -11,7 +11,14 @@ from fastapi import Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 
-from prefkit.annotate._auth import Auth, Session, same
+from prefkit.annotate._auth import (
+    Auth,
+    InvitationError,
+    Session,
+    invitation_user,
+    redeem_invitation,
+    same,
+)
 from prefkit.annotate._campaigns import Campaign, load_campaign
 from prefkit.annotate._render import render_markdown, render_prompt
 from prefkit.annotate._throttle import Throttle
@@ -28,7 +35,10 @@ HERE = Path(__file__).parent
 
 bearer = HTTPBearer(
     auto_error=False,
-    description="The annotator's invitation token, or a session token from POST /api/login.",
+    description=(
+        "An API token (`prefkit user api-token add NAME`, or POST /api/tokens), "
+        "or a session token from POST /api/login."
+    ),
 )
 cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="Browser session.")
 
@@ -102,6 +112,30 @@ class State:
 
     # ----------------------------------------------------------------------------- who asks
 
+    async def sign_in(self, request: Request, token: str) -> tuple[User, str, str]:
+        """Use an invitation (once) for a new session: (user, session token, CSRF token).
+        Throttled per client (unknown, used or expired links) and per account."""
+        client = client_of(request)
+        self.throttle.check_client(client)
+
+        def redeem(conn: Any) -> tuple[User, str, str]:
+            # every refusal comes before the first write (WorkError: the writer's contract)
+            try:
+                user = invitation_user(conn, token)
+                self.throttle.signed_in(user.name)
+                redeem_invitation(conn, token)
+            except InvitationError as exc:
+                raise WorkError(401, str(exc)) from None
+            session, csrf = self.auth.start_session(conn, user)
+            return user, session, csrf
+
+        try:
+            return await self.writer.run(redeem)
+        except WorkError as exc:
+            if exc.status == 401:
+                self.throttle.failed(client)
+            raise
+
     def identify(
         self,
         request: Request,
@@ -117,7 +151,11 @@ class State:
             user, _sess = self.auth.identify(token)
             if user is None:
                 self.throttle.failed(client)
-                raise WorkError(401, "unknown or revoked token; ask an admin for a new invitation")
+                raise WorkError(
+                    401,
+                    "unknown, expired or revoked token; scripts use an API token "
+                    "(`prefkit user api-token add NAME`), browsers sign in with an invitation",
+                )
             return user, None
         if self.secure_cookies:
             session_token = request.cookies.get(self.cookie_name)

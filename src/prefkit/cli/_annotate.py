@@ -24,6 +24,17 @@ user_app = typer.Typer(
 BaseUrl = Annotated[
     str, typer.Option("--base-url", help="Where the workbench is served (for invite links).")
 ]
+ExpiresDays = Annotated[
+    float,
+    typer.Option(
+        "--expires-days", help="Days before the invitation link expires (it signs in once)."
+    ),
+]
+api_token_app = typer.Typer(
+    help="API tokens for scripts (Authorization: Bearer …), revocable one by one.",
+    no_args_is_help=True,
+)
+user_app.add_typer(api_token_app, name="api-token")
 
 
 def register(app: typer.Typer) -> None:
@@ -82,15 +93,16 @@ def user_add(
     role: Annotated[str, typer.Option("--role", help="annotator or admin.")] = "annotator",
     db: DbOption = None,
     base_url: BaseUrl = "http://127.0.0.1:8000",
+    expires_days: ExpiresDays = 7,
     as_json: JsonOption = False,
 ) -> None:
-    """Create an account and print its invitation link (shown once)."""
+    """Create an account and print its invitation link (shown once; it signs in once)."""
     from prefkit.annotate import create_user
     from prefkit.data import open_store
 
     with open_store(db) as store, store.engine.begin() as conn:
-        user, token = create_user(conn, name, role)
-    _print_invite(user.name, user.role, token, base_url, as_json)
+        user, token = create_user(conn, name, role, invite_days=expires_days)
+    _print_invite(user.name, user.role, token, base_url, as_json, expires_days)
 
 
 @user_app.command("token")
@@ -98,18 +110,27 @@ def user_token(
     name: Annotated[str, typer.Argument(help="The account name.")],
     db: DbOption = None,
     base_url: BaseUrl = "http://127.0.0.1:8000",
+    expires_days: ExpiresDays = 7,
+    keep_sessions: Annotated[
+        bool,
+        typer.Option(
+            "--keep-sessions",
+            help="Keep the account signed in where it is (a link for a second device).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Give an account a new invitation link; the old link and its sessions stop working."""
+    """Give an account a new invitation link; the old link stops working, and so do its
+    sessions unless --keep-sessions (API tokens are kept: `prefkit user api-token revoke`)."""
     from prefkit.annotate import reset_token
     from prefkit.data import open_store
 
     with open_store(db) as store, store.engine.begin() as conn:
-        token = reset_token(conn, name)
+        token = reset_token(conn, name, invite_days=expires_days, keep_sessions=keep_sessions)
         role = conn.execute(
             sa.text("SELECT role FROM users WHERE name = :n"), {"n": name}
         ).scalar_one()
-    _print_invite(name, role, token, base_url, as_json)
+    _print_invite(name, role, token, base_url, as_json, expires_days)
 
 
 @user_app.command("disable")
@@ -126,7 +147,7 @@ def user_enable(
     name: Annotated[str, typer.Argument(help="The account name.")],
     db: DbOption = None,
 ) -> None:
-    """Enable a disabled account again (its current invitation link works again)."""
+    """Enable a disabled account again (its API tokens and unused invitation work again)."""
     _set_disabled(name, db, False)
 
 
@@ -141,27 +162,116 @@ def _set_disabled(name: str, db: str | None, disabled: bool) -> None:
 
 @user_app.command("list")
 def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """The accounts: name, role, disabled."""
+    """The accounts: name, role, disabled, invitation (pending/used/expired), API tokens."""
+    from prefkit.annotate import list_users
     from prefkit.data import open_store
 
     with open_store(db) as store, store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.text("SELECT name, role, disabled FROM users ORDER BY name")
-        ).fetchall()
-    users = [{"name": r[0], "role": r[1], "disabled": bool(r[2])} for r in rows]
+        users = list_users(conn)
     if as_json:
         print_json(users)
         return
     for u in users:
-        console.print(f"{u['name']} ({u['role']})" + ("  disabled" if u["disabled"] else ""))
+        invite = u["invitation"]
+        if invite == "pending" and u["invitation_expires"]:
+            invite += f" until {u['invitation_expires']} UTC"
+        console.print(
+            f"{u['name']} ({u['role']})"
+            + ("  disabled" if u["disabled"] else "")
+            + f"  invitation {invite}  {u['api_tokens']} API token(s)",
+            highlight=False,
+        )
 
 
-def _print_invite(name: str, role: str, token: str, base_url: str, as_json: bool) -> None:
+def _print_invite(
+    name: str, role: str, token: str, base_url: str, as_json: bool, days: float
+) -> None:
     link = f"{base_url.rstrip('/')}/invite/{token}"
     if as_json:
-        print_json({"name": name, "role": role, "token": token, "invite_url": link})
+        print_json(
+            {"name": name, "role": role, "token": token, "invite_url": link, "expires_days": days}
+        )
         return
-    console.print(f"{name} ({role}): {link}", highlight=False, soft_wrap=True)
+    console.print(
+        f"{name} ({role}): {link}  (signs in once, within {days:g} days)",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@api_token_app.command("add")
+def api_token_add(
+    name: Annotated[str, typer.Argument(help="The account the token acts as.")],
+    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "script",
+    days: Annotated[
+        float | None, typer.Option("--days", help="Expire after this many days (default: never).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make an API token and print it (shown once): send it as `Authorization: Bearer …`."""
+    from prefkit.annotate import create_api_token
+    from prefkit.data import open_store
+
+    with open_store(db) as store, store.engine.begin() as conn:
+        tok, secret = create_api_token(conn, name, label, days=days)
+    if as_json:
+        print_json({**_token_dict(tok), "token": secret})
+        return
+    console.print(f"API token {tok.id} for {name} ({label}): {secret}", highlight=False)
+
+
+@api_token_app.command("list")
+def api_token_list(
+    name: Annotated[str | None, typer.Argument(help="One account (default: all).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """API tokens: id, account, label, created, expires, last used (never the secrets)."""
+    from prefkit.annotate import list_api_tokens
+    from prefkit.data import open_store
+
+    with open_store(db) as store, store.engine.connect() as conn:
+        toks = [_token_dict(tok) for tok in list_api_tokens(conn, name)]
+    if as_json:
+        print_json(toks)
+        return
+    for d in toks:
+        console.print(
+            f"{d['id']}  {d['user']}  {d['label']}  created {d['created_at']}  "
+            f"expires {d['expires_at'] or 'never'}  last used {d['last_used_at'] or 'never'}",
+            highlight=False,
+        )
+
+
+@api_token_app.command("revoke")
+def api_token_revoke(
+    name: Annotated[str, typer.Argument(help="The account.")],
+    token_id: Annotated[
+        int | None, typer.Argument(help="The token's id (`prefkit user api-token list`).")
+    ] = None,
+    all_tokens: Annotated[bool, typer.Option("--all", help="Revoke every token of NAME.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Revoke an API token (or --all of them): refused from the very next request."""
+    from prefkit.annotate import revoke_api_tokens
+    from prefkit.data import open_store
+
+    if (token_id is None) == (not all_tokens):
+        raise PrefkitError("give a token id or --all (ids: `prefkit user api-token list NAME`)")
+    with open_store(db) as store, store.engine.begin() as conn:
+        n = revoke_api_tokens(conn, name, token_id)
+    console.print(f"revoked {n} API token(s) of {name}", highlight=False)
+
+
+def _token_dict(tok: object) -> dict[str, object]:
+    from dataclasses import asdict
+    from datetime import datetime
+
+    return {
+        k: (v.isoformat(" ", "seconds") if isinstance(v, datetime) else v)
+        for k, v in asdict(tok).items()  # type: ignore[call-overload]
+    }
 
 
 def serve(

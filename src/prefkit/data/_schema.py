@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 __all__ = [
     "annotators",
+    "api_tokens",
     "assignments",
     "campaign_items",
     "campaign_members",
@@ -157,6 +158,21 @@ users = sa.Table(
     # 0004: the last credential change (new token, disable, sign out everywhere); sessions
     # created before it are refused
     sa.Column("credentials_at", sa.DateTime, nullable=True),
+    # 0006: an invitation signs in once, before it expires (scripts use api_tokens)
+    sa.Column("invite_expires_at", sa.DateTime, nullable=True),
+    sa.Column("invite_used_at", sa.DateTime, nullable=True),
+)
+
+api_tokens = sa.Table(  # 0006: long-lived bearer tokens for scripts, one row per token
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
+    sa.Column("expires_at", sa.DateTime, nullable=True),  # none: until revoked
+    sa.Column("last_used_at", sa.DateTime, nullable=True),
 )
 
 sessions = sa.Table(
