@@ -7,8 +7,12 @@ submissions are sent twice at once with the same idempotency key (a double click
 retry what was in flight with the same keys. At the end the store is checked: every
 acknowledged submission must be there exactly once.
 
+With ``--import-during N`` a ``prefkit import`` of N new records (a JSON-lines file written
+beforehand) runs against the same store 2 s in, as a separate process, and the latency of the
+submissions made while it runs is reported on its own; the run lasts until the import is done.
+
 Usage: python bench/annotate_load.py [--annotators 50] [--seconds 10] [--db-url URL]
-                                     [--kill-after S] [--pairs 4000]
+                                     [--kill-after S] [--pairs 4000] [--import-during 200000]
 Prints submissions/s, p50/p99 latency, and lost / duplicated counts.
 """
 
@@ -178,6 +182,8 @@ async def annotator(
     lat: list[float],
     stats: dict[str, int],
     seed: int,
+    marks: list[tuple[float, float]],
+    running: Any = lambda: False,
 ) -> None:
     rng = random.Random(seed)
     conn = Conn(port_of(), token)
@@ -193,7 +199,7 @@ async def annotator(
                 await asyncio.sleep(0.05)
 
     status, nxt = await call(conn, "GET", "/api/campaigns/load/assignment")
-    while time.monotonic() < stop_at and status == 200 and not nxt["finished"]:
+    while (time.monotonic() < stop_at or running()) and status == 200 and not nxt["finished"]:
         a = nxt["assignment"]
         body = {
             "key": uuid.uuid4().hex,
@@ -215,6 +221,7 @@ async def annotator(
         else:
             status, res = await call(conn, "POST", f"/api/assignments/{a['id']}/submit", body)
         lat.append(time.perf_counter() - t0)
+        marks.append((t0, lat[-1]))
         if status != 200:
             stats[f"http_{status}"] = stats.get(f"http_{status}", 0) + 1
             break
@@ -224,14 +231,71 @@ async def annotator(
     twin.close()
 
 
+def import_file(path: Path, n: int) -> None:
+    """N records in prefkit's JSON-lines format, none of them in the store yet."""
+    rng = random.Random(1)
+    words = "the a model answer explains qubits gravity poem recipe code bug fix why how".split()
+    with path.open("w") as f:
+        for i in range(n):
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"bulk-{i}",
+                        "prompt": " ".join(rng.choices(words, k=12)) + f"? [{i}]",
+                        "responses": [
+                            {"id": "r1", "text": " ".join(rng.choices(words, k=60))},
+                            {"id": "r2", "text": " ".join(rng.choices(words, k=60))},
+                        ],
+                        "preference": "r1",
+                        "annotator": f"crowd-{i % 40}",
+                        "metadata": {"dataset": "bulk"},
+                    }
+                )
+                + "\n"
+            )
+
+
+class Importer:
+    """``prefkit import`` in its own process, started ``after`` seconds into the run."""
+
+    def __init__(self, db_url: str, path: Path | None, after: float = 2.0) -> None:
+        self.db_url, self.path, self.after = db_url, path, after
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.window: tuple[float, float] | None = None  # perf_counter start, end
+        self.rc: int | None = None
+        self.output = b""
+
+    def running(self) -> bool:
+        return self.path is not None and self.window is None
+
+    async def run(self) -> None:
+        if self.path is None:
+            return
+        await asyncio.sleep(self.after)
+        t0 = time.perf_counter()
+        proc = await asyncio.create_subprocess_exec(
+            str(PREFKIT), "import", str(self.path), "--db", self.db_url,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        self.output, _ = await proc.communicate()
+        self.rc = proc.returncode
+        self.window = (t0, time.perf_counter())
+
+
 async def drive(
-    server: Server, tokens: dict[str, str], seconds: float, kill_after: float | None
-) -> tuple[dict[str, str], list[float], dict[str, int], float]:
+    server: Server,
+    tokens: dict[str, str],
+    seconds: float,
+    kill_after: float | None,
+    importer: Importer | None = None,
+) -> tuple[dict[str, str], list[float], dict[str, int], float, list[tuple[float, float]]]:
     acked: dict[str, str] = {}
     lat: list[float] = []
+    marks: list[tuple[float, float]] = []
     stats: dict[str, int] = {"retries": 0, "double_sent": 0, "kills": 0}
     start = time.monotonic()
     stop_at = start + seconds
+    imp = importer or Importer("", None)
 
     async def killer() -> None:
         if kill_after is None:
@@ -242,11 +306,11 @@ async def drive(
         await asyncio.to_thread(server.start)
 
     tasks = [
-        annotator(lambda: server.port, tok, stop_at, acked, lat, stats, i)
+        annotator(lambda: server.port, tok, stop_at, acked, lat, stats, i, marks, imp.running)
         for i, tok in enumerate(tokens.values())
     ]
-    await asyncio.gather(killer(), *tasks)
-    return acked, lat, stats, time.monotonic() - start
+    await asyncio.gather(killer(), imp.run(), *tasks)
+    return acked, lat, stats, time.monotonic() - start, marks
 
 
 def verify(db_url: str, acked: dict[str, str]) -> tuple[int, int, int]:
@@ -280,14 +344,29 @@ def main() -> None:
     ap.add_argument("--overlap", type=int, default=3)
     ap.add_argument("--db-url", default=None, help="default: a fresh SQLite file")
     ap.add_argument("--kill-after", type=float, default=None, help="SIGKILL the server after S s")
+    ap.add_argument(
+        "--import-during",
+        type=int,
+        default=None,
+        metavar="N",
+        help="import N records into the same store while annotators submit",
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="prefkit-load-"))
     url = args.db_url or f"sqlite:///{tmp / 'load.db'}"
     tokens = setup(url, args.annotators, args.pairs, args.overlap)
+    importer = None
+    if args.import_during:
+        t0 = time.perf_counter()
+        import_file(tmp / "bulk.jsonl", args.import_during)
+        print(f"wrote {args.import_during} records to import in {time.perf_counter() - t0:.1f} s")
+        importer = Importer(url, tmp / "bulk.jsonl")
     server = Server(url, tmp / "server.log")
     server.start()
     try:
-        acked, lat, stats, wall = asyncio.run(drive(server, tokens, args.seconds, args.kill_after))
+        acked, lat, stats, wall, marks = asyncio.run(
+            drive(server, tokens, args.seconds, args.kill_after, importer)
+        )
     finally:
         server.stop()
     stored, lost, dups = verify(url, acked)
@@ -313,6 +392,23 @@ def main() -> None:
     other = {k: v for k, v in stats.items() if k.startswith("http_")}
     if other:
         print(f"  refused: {other}")
+    if importer is not None and importer.window is not None:
+        lo, hi = importer.window
+        during = sorted(d for t0, d in marks if lo <= t0 <= hi)
+        print(
+            f"  import of {args.import_during} records: {hi - lo:.1f} s, exit {importer.rc}: "
+            + importer.output.decode(errors="replace").strip().splitlines()[-1][:200]
+        )
+        if during:
+            q = lambda p: during[min(len(during) - 1, int(len(during) * p))] * 1000  # noqa: E731
+            print(
+                f"  during the import: {len(during)} submissions ({len(during) / (hi - lo):.0f}/s), "
+                f"p50 {q(0.5):.1f} ms, p99 {q(0.99):.1f} ms, max {during[-1] * 1000:.0f} ms"
+            )
+        else:
+            print("  during the import: no submission completed")
+        if importer.rc != 0:
+            sys.exit(1)
     print("  reference: Label Studio on this machine, 36.6/s at p99 1.66 s (from the issue)")
     if lost or dups:
         sys.exit(1)

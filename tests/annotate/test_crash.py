@@ -27,7 +27,7 @@ def test_acknowledged_submissions_survive_kill_9(db_url: str, tmp_path: Path) ->
     server = bench.Server(db_url, tmp_path / "server.log")
     server.start()
     try:
-        acked, latencies, stats, _wall = asyncio.run(
+        acked, latencies, stats, _wall, _marks = asyncio.run(
             bench.drive(server, tokens, seconds=6.0, kill_after=2.5)
         )
     finally:

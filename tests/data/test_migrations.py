@@ -29,7 +29,7 @@ def test_a_store_of_the_previous_release_upgrades_in_place(tmp_path: Path) -> No
     raw.dispose()
     store = open_store(f"sqlite:///{db}")  # migrates to the head
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0006"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
         after = {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in counts}
         users = conn.execute(sa.text("SELECT name, role, credentials_at FROM users")).fetchall()
     assert after == counts and counts["judgments"] == 42

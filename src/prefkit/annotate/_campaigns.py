@@ -145,7 +145,7 @@ def _select(conn: Connection, cfg: CampaignConfig) -> list[tuple[str, str, str |
     j = t.judgments
     q = sa.select(j.c.id, j.c.prompt_hash, j.c.source, j.c.campaign, j.c.meta, j.c.preference)
     sel = cfg.pairs
-    q = q.where(j.c.n_responses >= sel.min_responses).order_by(j.c.pk)
+    q = q.where(j.c.n_responses >= sel.min_responses, t.visible(j)).order_by(j.c.pk)
     if sel.source is not None:
         q = q.where(j.c.source == sel.source)
     if sel.campaign is not None:
@@ -282,7 +282,7 @@ def _gold_item(store: Store, conn: Connection, g: GoldItem, kind: str) -> dict[s
     if g.judgment is not None:
         j = t.judgments
         row = conn.execute(
-            sa.select(j.c.prompt_hash, j.c.preference).where(j.c.id == g.judgment)
+            sa.select(j.c.prompt_hash, j.c.preference).where(j.c.id == g.judgment, t.visible(j))
         ).first()
         if row is None:
             raise PrefkitError(f"{kind} item: judgment {g.judgment!r} is not in the store")

@@ -126,7 +126,7 @@ def import_(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import judgments into the store, all-or-nothing in one transaction."""
+    """Import judgments into the store, all-or-nothing (others keep writing meanwhile)."""
     _choice(fmt, IMPORT_FORMATS, "--format")
     sources = list(paths or [])
     if sample:

@@ -7,9 +7,12 @@ its own record-local response ids, models, ranks and ratings in child tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 __all__ = [
+    "VISIBLE_SQL",
     "annotators",
     "api_tokens",
     "assignments",
@@ -17,6 +20,7 @@ __all__ = [
     "campaign_members",
     "campaign_units",
     "campaigns",
+    "imports",
     "judgment_responses",
     "judgments",
     "metadata",
@@ -25,6 +29,7 @@ __all__ = [
     "responses",
     "sessions",
     "users",
+    "visible",
 ]
 
 metadata = sa.MetaData(
@@ -107,6 +112,35 @@ judgments = sa.Table(
     # 0003: the annotation unit (records sharing it judged the same task) and nominal labels
     sa.Column("item", sa.String(200), nullable=True, index=True),
     sa.Column("labels", _JSON, nullable=True),  # {criterion: {local response id: category}}
+    # 0007: the staged import that wrote it; its rows are hidden until that import is done
+    # (no index: only a failed import's clean-up looks rows up by it)
+    sa.Column("import_id", sa.Integer, nullable=True),
+)
+
+imports = sa.Table(  # 0007: big imports commit in chunks, hidden until ``state`` is done
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("state", sa.String(16), nullable=False),  # pending | done
+    sa.Column("started_at", sa.DateTime, nullable=False, server_default=_NOW),
+    sa.Column("heartbeat_at", sa.DateTime, nullable=False, server_default=_NOW),
+    sa.Column("rows", sa.Integer, nullable=False, server_default="0"),
+)
+
+
+def visible(j: sa.Table | Any = None) -> sa.ColumnElement[bool]:
+    """The judgments readers may see: not written by an import that is still running (or died).
+
+    One condition inside the reading statement, so it sees one snapshot: a staged import's
+    rows appear all at once, when its ``imports`` row turns ``done``.
+    """
+    j = judgments if j is None else j
+    done = sa.select(imports.c.id).where(imports.c.state == "done")
+    return sa.or_(j.c.import_id.is_(None), j.c.import_id.in_(done.scalar_subquery()))
+
+
+VISIBLE_SQL = (  # the same, for hand-written SQL on the judgments table
+    "(import_id IS NULL OR import_id IN (SELECT id FROM imports WHERE state = 'done'))"
 )
 
 judgment_responses = sa.Table(

@@ -6,10 +6,13 @@ Adding records is all-or-nothing: one transaction, nothing written if any record
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +162,8 @@ def _construct(d: dict[str, Any]) -> Judgment:
     )
 
 
-_WRITE_CHUNK = 5000
+_WRITE_CHUNK = 2000  # records per batch: one staged transaction holds the write lock this long
+_ABANDONED_AFTER = 3600  # seconds without a heartbeat before a pending import is removed
 _ANALYZE_AFTER = 10_000  # judgments added in one import
 _COPY_MIN_ROWS = 200  # PostgreSQL: fewer rows go in with executemany
 _PROMPT_COLS = ("hash", "content", "is_chat")
@@ -189,6 +193,10 @@ _JUDGMENT_COLS = (
 _CONTENT_HASH = _JUDGMENT_COLS.index("content_hash")
 _JR_COLS = ("judgment_id", "position", "local_id", "response_hash", "model", "rank")
 _RATING_COLS = ("judgment_id", "criterion", "local_id", "value", "position")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _text_json(value: Any) -> str | None:
@@ -315,7 +323,8 @@ class Store:
         *,
         progress: Callable[[int], None] | None = None,
     ) -> AddResult:
-        """Store records in one transaction: all of them, or none if any conflicts.
+        """Store records, all of them or none if any conflicts (see :meth:`add_batches`: a
+        big write is staged, so other writers are not held up while it runs).
 
         A record whose id is already stored with the same content is skipped (importing a file
         twice is harmless); the same id with different content raises :class:`StoreError`.
@@ -335,22 +344,21 @@ class Store:
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise StoreError(f"record id {dup!r} appears twice in one batch; ids must be unique")
-        with self.engine.begin() as conn:
-            self._bulk_session(conn)
+        with self.engine.connect() as conn:
             existing = self._existing(conn, ids)
-            conflicts = [
-                r.id for r in recs if r.id in existing and existing[r.id] != r.content_hash()
-            ]
-            if conflicts:
-                raise StoreError(
-                    f"{len(conflicts)} record id(s) already stored with different content, e.g. "
-                    f"{conflicts[0]!r}; nothing was written. Give the new records other ids, or "
-                    "remove the old ones first"
-                )
-            new = [r for r in recs if r.id not in existing] if existing else recs
-            self._write(conn, new, progress)
-        self._analyze_after(len(new))
-        return AddResult(added=len(new), skipped=len(recs) - len(new))
+        conflicts = [r.id for r in recs if r.id in existing and existing[r.id] != r.content_hash()]
+        if conflicts:
+            raise StoreError(
+                f"{len(conflicts)} record id(s) already stored with different content, e.g. "
+                f"{conflicts[0]!r}; nothing was written. Give the new records other ids, or "
+                "remove the old ones first"
+            )
+        new = [r for r in recs if r.id not in existing] if existing else recs
+        planner = _Planner()
+        res = self.add_batches(
+            (planner.plan(chunk) for chunk in _chunks(new, _WRITE_CHUNK)), progress=progress
+        )
+        return AddResult(added=res.added, skipped=len(recs) - res.added)
 
     def _bulk_session(self, conn: Connection) -> None:
         if self.dialect == "postgresql":
@@ -498,44 +506,169 @@ class Store:
         *,
         progress: Callable[[int], None] | None = None,
     ) -> AddResult:
-        """Insert planned row batches (see ``prefkit.data._bulk``) in one transaction.
+        """Insert planned row batches (see ``prefkit.data._bulk``), all or nothing.
 
         The same rules as :meth:`add_records`, checked batch by batch: an id seen twice or stored
-        with other content raises :class:`StoreError` and rolls everything back.
+        with other content raises :class:`StoreError` and nothing is kept.
+
+        On PostgreSQL, and for one batch, this is one transaction. More batches on SQLite, which
+        has one write lock for the whole database, are *staged* so that other writers (the
+        workbench's submissions) keep going during a big import: each
+        batch commits on its own, its judgments tagged with a pending ``imports`` row and hidden
+        from every reader (:func:`schema.visible`) until the last batch is in and one tiny
+        transaction marks the import done. On an error the import's rows are deleted again; an
+        import whose process died stays hidden and is removed by the next import that starts.
         """
+        it = iter(batches)
+        first = next(it, None)
+        if first is None:
+            return AddResult(added=0, skipped=0)
+        second = next(it, None)
+        with paused_gc():
+            if second is None or self.dialect != "sqlite":
+                chained = first if second is None else itertools.chain((first, second), it)
+                res = self._add_in_one(chained, progress)
+            else:
+                res = self._add_staged(itertools.chain((first, second), it), progress)
+        self._analyze_after(res.added)
+        return res
+
+    def _checked(self, conn: Connection, b: _Batch, seen: set[str]) -> tuple[_Batch, int]:
+        """The batch without records stored already (same content); raises on conflicts."""
+        ids = [row[0] for row in b.judgments]
+        dup = next((i for i in ids if i in seen), None)
+        if dup is not None:
+            raise StoreError(f"record id {dup!r} appears twice in one import; ids must be unique")
+        seen.update(ids)
+        existing = self._existing(conn, ids)
+        if not existing:
+            return b, 0
+        conflicts = [
+            r[0] for r in b.judgments if r[0] in existing and existing[r[0]] != r[_CONTENT_HASH]
+        ]
+        if conflicts:
+            raise StoreError(
+                f"record id {conflicts[0]!r} is already stored with different "
+                "content; nothing was written. Give the new records other ids, or "
+                "remove the old ones first"
+            )
+        pending = self._pending_ids(conn, list(existing))
+        if pending:
+            raise StoreError(
+                f"record id {pending[0]!r} is being imported by another import that has not "
+                "finished; nothing was written. Run this import again once that one is done"
+            )
+        return b.without(existing), len(existing)
+
+    def _pending_ids(self, conn: Connection, ids: list[str]) -> list[str]:
+        j = t.judgments
+        out: list[str] = []
+        for chunk in _chunks(ids):
+            q = sa.select(j.c.id).where(j.c.id.in_(chunk), sa.not_(t.visible(j)))
+            out.extend(r[0] for r in conn.execute(q))
+        return out
+
+    def _add_in_one(
+        self, batches: _Batch | Iterable[_Batch], progress: Callable[[int], None] | None
+    ) -> AddResult:
+        """Every batch in one transaction (PostgreSQL's row locks let others write meanwhile)."""
         added = skipped = 0
         seen: set[str] = set()
-        with paused_gc(), self.engine.begin() as conn:
+        with self.engine.begin() as conn:
             self._bulk_session(conn)
-            for b in batches:
-                ids = [row[0] for row in b.judgments]
-                dup = next((i for i in ids if i in seen), None)
-                if dup is not None:
-                    raise StoreError(
-                        f"record id {dup!r} appears twice in one import; ids must be unique"
-                    )
-                seen.update(ids)
-                existing = self._existing(conn, ids)
-                if existing:
-                    conflicts = [
-                        r[0]
-                        for r in b.judgments
-                        if r[0] in existing and existing[r[0]] != r[_CONTENT_HASH]
-                    ]
-                    if conflicts:
-                        raise StoreError(
-                            f"record id {conflicts[0]!r} is already stored with different "
-                            "content; nothing was written. Give the new records other ids, or "
-                            "remove the old ones first"
-                        )
-                    b = b.without(existing)
+            for b in [batches] if isinstance(batches, _Batch) else batches:
+                b, n_skipped = self._checked(conn, b, seen)
                 self._insert(conn, b)
                 added += len(b.judgments)
-                skipped += len(ids) - len(b.judgments)
+                skipped += n_skipped
                 if progress is not None:
                     progress(added + skipped)
-        self._analyze_after(added)
         return AddResult(added=added, skipped=skipped)
+
+    def _add_staged(
+        self, batches: Iterable[_Batch], progress: Callable[[int], None] | None
+    ) -> AddResult:
+        imp = t.imports
+        self._discard_abandoned()
+        with self.engine.begin() as conn:
+            now = _utcnow()
+            pk = conn.execute(
+                imp.insert().values(state="pending", started_at=now, heartbeat_at=now)
+            ).inserted_primary_key
+        assert pk is not None
+        iid = int(pk[0])
+        added = skipped = 0
+        seen: set[str] = set()
+        sqlite = self.dialect == "sqlite"
+        try:
+            # one connection throughout: its page cache stays warm from batch to batch
+            with self.engine.connect() as conn:
+                if sqlite:
+                    # The batches are not acknowledged to anyone: no fsync per batch (in WAL
+                    # mode a crash loses at most the last ones, which stay hidden anyway).
+                    # The final commit is FULL, which makes every earlier frame durable too.
+                    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                try:
+                    for b in batches:
+                        b, n_skipped = self._checked(conn, b, seen)  # reads: no write lock yet
+                        conn.rollback()
+                        with conn.begin():  # its first statement writes: no lock upgrade
+                            self._bulk_session(conn)
+                            self._insert(conn, b, import_id=iid)
+                            added += len(b.judgments)
+                            conn.execute(
+                                imp.update()
+                                .where(imp.c.id == iid)
+                                .values(heartbeat_at=_utcnow(), rows=added)
+                            )
+                        skipped += n_skipped
+                        if progress is not None:
+                            progress(added + skipped)
+                finally:
+                    if sqlite:
+                        conn.rollback()
+                        conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                        conn.commit()
+                with conn.begin():  # the one moment the records become visible
+                    conn.execute(imp.update().where(imp.c.id == iid).values(state="done"))
+        except BaseException:
+            self._discard_import(iid)
+            raise
+        return AddResult(added=added, skipped=skipped)
+
+    def _discard_import(self, iid: int) -> None:
+        """Delete an unfinished import's rows, in small transactions (never a long lock)."""
+        j, jr, rt = t.judgments, t.judgment_responses, t.ratings
+        with contextlib.suppress(Exception):  # a dead database: the next import cleans up
+            while True:
+                with self.engine.begin() as conn:
+                    ids = [
+                        r[0]
+                        for r in conn.execute(
+                            sa.select(j.c.id).where(j.c.import_id == iid).limit(_WRITE_CHUNK)
+                        )
+                    ]
+                    if not ids:
+                        conn.execute(t.imports.delete().where(t.imports.c.id == iid))
+                        return
+                    for chunk in _chunks(ids):
+                        conn.execute(rt.delete().where(rt.c.judgment_id.in_(chunk)))
+                        conn.execute(jr.delete().where(jr.c.judgment_id.in_(chunk)))
+                        conn.execute(j.delete().where(j.c.id.in_(chunk)))
+
+    def _discard_abandoned(self) -> None:
+        """Remove imports that stopped without finishing (no heartbeat for an hour)."""
+        imp = t.imports
+        cutoff = _utcnow() - timedelta(seconds=_ABANDONED_AFTER)
+        with self.engine.connect() as conn:
+            stale = [
+                int(r[0])
+                for r in conn.execute(
+                    sa.select(imp.c.id).where(imp.c.state == "pending", imp.c.heartbeat_at < cutoff)
+                )
+            ]
+        for iid in stale:
+            self._discard_import(iid)
 
     def _analyze_after(self, added: int) -> None:
         # PostgreSQL plans the next queries from statistics taken before a big load (often
@@ -546,19 +679,23 @@ class Store:
                     "ANALYZE prompts, responses, judgments, judgment_responses, ratings"
                 )
 
-    def _insert(self, conn: Connection, b: _Batch) -> None:
+    def _insert(self, conn: Connection, b: _Batch, *, import_id: int | None = None) -> None:
         self._bulk(conn, t.prompts, _PROMPT_COLS, b.prompts, ignore_conflicts=True)
         self._bulk(conn, t.responses, _RESPONSE_COLS, b.responses, ignore_conflicts=True)
         self._bulk(conn, t.annotators, ("name", "kind"), b.annotators, ignore_conflicts=True)
         self._bulk(conn, t.campaigns, ("name",), b.campaigns, ignore_conflicts=True)
-        self._bulk(conn, t.judgments, _JUDGMENT_COLS, b.judgments)
+        if import_id is None:
+            self._bulk(conn, t.judgments, _JUDGMENT_COLS, b.judgments)
+        else:
+            tagged = [(*row, import_id) for row in b.judgments]
+            self._bulk(conn, t.judgments, (*_JUDGMENT_COLS, "import_id"), tagged)
         self._bulk(conn, t.judgment_responses, _JR_COLS, b.judgment_responses)
         self._bulk(conn, t.ratings, _RATING_COLS, b.ratings)
 
     # ---------------------------------------------------------------------------- reading
 
     def count(self, *, campaign: str | None = None) -> int:
-        q = sa.select(sa.func.count()).select_from(t.judgments)
+        q = sa.select(sa.func.count()).select_from(t.judgments).where(t.visible())
         if campaign is not None:
             q = q.where(t.judgments.c.campaign == campaign)
         with self.engine.connect() as conn:
@@ -576,7 +713,8 @@ class Store:
         )
         where = f" AND campaign = {mark}" if campaign is not None else ""
         sql = (
-            f"SELECT {cols} FROM judgments WHERE pk > {mark}{where} ORDER BY pk "
+            f"SELECT {cols} FROM judgments WHERE pk > {mark}{where} AND {t.VISIBLE_SQL} "
+            "ORDER BY pk "
             f"LIMIT {int(batch_size)}"
         )
         with self.engine.connect() as conn:
@@ -688,7 +826,7 @@ class Store:
     def stats(self, *, campaign: str | None = None) -> dict[str, Any]:
         """Counts for ``prefkit stats``: judgments by source, annotator, kind and criterion."""
         j, rt = t.judgments, t.ratings
-        where = [j.c.campaign == campaign] if campaign is not None else []
+        where = [t.visible(j)] + ([j.c.campaign == campaign] if campaign is not None else [])
 
         def grouped(col: Any) -> dict[str, int]:
             q = sa.select(col, sa.func.count()).where(*where).group_by(col).order_by(col)
