@@ -234,7 +234,8 @@ async def annotator(
 def import_file(path: Path, n: int) -> None:
     """N records in prefkit's JSON-lines format, none of them in the store yet."""
     rng = random.Random(1)
-    words = "the a model answer explains qubits gravity poem recipe code bug fix why how".split()
+    words = ["the", "a", "model", "answer", "explains", "qubits", "gravity", "poem", "recipe",
+             "code", "bug", "fix", "why", "how"]  # fmt: skip
     with path.open("w") as f:
         for i in range(n):
             f.write(
