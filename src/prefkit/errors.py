@@ -6,11 +6,15 @@ workbench, user code) can catch one type. Messages name the value, what was allo
 
 from __future__ import annotations
 
-__all__ = ["ConversionError", "PrefkitError", "RecordError", "StoreError"]
+__all__ = ["ConversionError", "MissingExtraError", "PrefkitError", "RecordError", "StoreError"]
 
 
 class PrefkitError(Exception):
     """Base class of every error prefkit raises on purpose."""
+
+
+class MissingExtraError(PrefkitError, ImportError):
+    """An optional dependency is not installed; the message names the extra that adds it."""
 
 
 class RecordError(PrefkitError):

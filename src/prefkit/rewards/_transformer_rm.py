@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from prefkit._extras import require
 from prefkit.data import Comparison, Judgment, render_prompt
 from prefkit.errors import PrefkitError
 from prefkit.rewards._evaluate import as_comparisons
@@ -99,6 +100,7 @@ class TransformerRewardModel:
     def fit(
         self, data: Iterable[Judgment] | Sequence[Comparison], *, resume: bool = True
     ) -> TransformerRewardModel:
+        require("torch", "transformers", "trl", what="training a transformer reward model")
         import torch
         from datasets import Dataset
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -194,6 +196,7 @@ class TransformerRewardModel:
         path.write_text(json.dumps(cfg, indent=2), "utf-8")
 
     def _load_model(self, folder: Path) -> None:
+        require("torch", "transformers", what="transformer reward models")
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         self.tokenizer_ = AutoTokenizer.from_pretrained(folder)
