@@ -57,7 +57,12 @@ def test_submit_is_exactly_once_and_writes_the_canonical_record(workbench: Workb
     assert rec.rationale == RATIONALE
     assert rec.metadata["campaign"] == "demo" and rec.metadata["assignment"] == a["id"]
     assert rec.timings is not None and rec.timings.duration_ms is not None
-    assert "model" not in str(a)  # blinded: nothing about models or response ids is shown
+    # blinded: the annotator sees the texts and the form, never ids, sources or models
+    assert set(a) == {"id", "campaign", "seq", "prompt", "left", "right", "criteria",
+                      "allow_ties", "ask_strength", "min_rationale_chars", "draft"}  # fmt: skip
+    hidden = {r.id for r in rec.responses} | {r.model for r in rec.responses if r.model}
+    shown_values = [a["id"], a["campaign"], a["seq"], a["draft"]]
+    assert not hidden & {str(v) for v in shown_values}
 
 
 @pytest.mark.parametrize(
