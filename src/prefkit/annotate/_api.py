@@ -170,15 +170,7 @@ class TokenInfo(BaseModel):
 
     @classmethod
     def of(cls, tok: ApiToken) -> TokenInfo:
-        iso = lambda d: d.isoformat(" ", "seconds") if d else None  # noqa: E731
-        return cls(
-            id=tok.id,
-            user=tok.user,
-            label=tok.label,
-            created_at=iso(tok.created_at) or "",
-            expires_at=iso(tok.expires_at),
-            last_used_at=iso(tok.last_used_at),
-        )
+        return cls(**tok.to_dict())
 
 
 class TokenOut(TokenInfo):

@@ -204,6 +204,18 @@ class ApiToken:
     expires_at: datetime | None
     last_used_at: datetime | None
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: times as ``YYYY-MM-DD HH:MM:SS`` UTC (never the secret)."""
+        iso = lambda d: d.isoformat(" ", "seconds") if d else None  # noqa: E731
+        return {
+            "id": self.id,
+            "user": self.user,
+            "label": self.label,
+            "created_at": iso(self.created_at) or "",
+            "expires_at": iso(self.expires_at),
+            "last_used_at": iso(self.last_used_at),
+        }
+
 
 def _user_id(conn: Connection, name: str) -> int:
     row = conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).first()

@@ -216,7 +216,7 @@ def api_token_add(
     with open_store(db) as store, store.engine.begin() as conn:
         tok, secret = create_api_token(conn, name, label, days=days)
     if as_json:
-        print_json({**_token_dict(tok), "token": secret})
+        print_json({**tok.to_dict(), "token": secret})
         return
     console.print(f"API token {tok.id} for {name} ({label}): {secret}", highlight=False)
 
@@ -232,7 +232,7 @@ def api_token_list(
     from prefkit.data import open_store
 
     with open_store(db) as store, store.engine.connect() as conn:
-        toks = [_token_dict(tok) for tok in list_api_tokens(conn, name)]
+        toks = [tok.to_dict() for tok in list_api_tokens(conn, name)]
     if as_json:
         print_json(toks)
         return
@@ -262,16 +262,6 @@ def api_token_revoke(
     with open_store(db) as store, store.engine.begin() as conn:
         n = revoke_api_tokens(conn, name, token_id)
     console.print(f"revoked {n} API token(s) of {name}", highlight=False)
-
-
-def _token_dict(tok: object) -> dict[str, object]:
-    from dataclasses import asdict
-    from datetime import datetime
-
-    return {
-        k: (v.isoformat(" ", "seconds") if isinstance(v, datetime) else v)
-        for k, v in asdict(tok).items()  # type: ignore[call-overload]
-    }
 
 
 def serve(

@@ -526,8 +526,8 @@ class Store:
         second = next(it, None)
         with paused_gc():
             if second is None or self.dialect != "sqlite":
-                chained = first if second is None else itertools.chain((first, second), it)
-                res = self._add_in_one(chained, progress)
+                rest = () if second is None else (second,)
+                res = self._add_in_one(itertools.chain((first, *rest), it), progress)
             else:
                 res = self._add_staged(itertools.chain((first, second), it), progress)
         self._analyze_after(res.added)
@@ -569,14 +569,14 @@ class Store:
         return out
 
     def _add_in_one(
-        self, batches: _Batch | Iterable[_Batch], progress: Callable[[int], None] | None
+        self, batches: Iterable[_Batch], progress: Callable[[int], None] | None
     ) -> AddResult:
         """Every batch in one transaction (PostgreSQL's row locks let others write meanwhile)."""
         added = skipped = 0
         seen: set[str] = set()
         with self.engine.begin() as conn:
             self._bulk_session(conn)
-            for b in [batches] if isinstance(batches, _Batch) else batches:
+            for b in batches:
                 b, n_skipped = self._checked(conn, b, seen)
                 self._insert(conn, b)
                 added += len(b.judgments)
