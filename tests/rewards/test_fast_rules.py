@@ -1,5 +1,6 @@
-"""The compiled batch path (``_fast``) gives the same scores as the per-text reference
-(``TextStats``), on real replies and on text built from the characters where they could part."""
+"""Each rule kind's one (batched, compiled) implementation gives the same scores as the per-text
+oracle (``oracle.py`` over ``TextStats``), on real replies and on text built from the characters
+where byte-level and str-level handling could part."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from prefkit.data import read_records, sample_paths
 from prefkit.rewards import load_rules
 from prefkit.rewards._fast import Corpus
 from prefkit.rewards._text import TextStats
+
+from .oracle import reference_features
 
 EVERY_KIND = {
     "rules": [
@@ -61,12 +64,8 @@ WORDS = ["because", "maybe", "might", "i think", "i can't", "i’m sorry", "as a
          "```", "**bold**", "__u__", "\n", "the cat sat.", "may may may"]  # fmt: skip
 
 
-def both(rules: Any, prompts: list[Any], texts: list[str], monkeypatch: Any, **cols: Any) -> Any:
-    monkeypatch.setenv("PREFKIT_RULES_FAST", "1")
-    fast = rules.features(prompts, texts, **cols)
-    monkeypatch.setenv("PREFKIT_RULES_FAST", "0")
-    ref = rules.features(prompts, texts, **cols)
-    return fast, ref
+def both(rules: Any, prompts: list[Any], texts: list[str], **cols: Any) -> Any:
+    return rules.features(prompts, texts, **cols), reference_features(rules, prompts, texts, **cols)
 
 
 def assert_same(rules: Any, fast: np.ndarray, ref: np.ndarray, texts: list[str]) -> None:
@@ -93,10 +92,10 @@ def hh_texts(limit: int) -> tuple[list[Any], list[str], list[str]]:
     return prompts, texts, [str(c[-1]["content"]) for c in prompts]
 
 
-def test_fast_path_equals_reference_on_real_replies(monkeypatch: Any) -> None:
+def test_fast_path_equals_reference_on_real_replies() -> None:
     rules = load_rules(EVERY_KIND)
     prompts, texts, docs = hh_texts(1500)
-    fast, ref = both(rules, prompts, texts, monkeypatch, document=docs)
+    fast, ref = both(rules, prompts, texts, document=docs)
     assert_same(rules, fast, ref, texts)
     assert (fast != 0).any(axis=0).sum() >= 14  # most rules fire somewhere: the test has teeth
 
@@ -112,21 +111,10 @@ def test_fast_path_equals_reference_on_real_replies(monkeypatch: Any) -> None:
     )
 )
 def test_fast_path_equals_reference_on_adversarial_text(texts: list[str]) -> None:
-    import os
-
     rules = load_rules(EVERY_KIND)
     prompts = ["Tell me about Marie Curie and Paris in 1903, maybe 3.5%?"] * len(texts)
     docs = [texts[-1]] * len(texts)
-    saved = os.environ.get("PREFKIT_RULES_FAST")
-    try:
-        os.environ["PREFKIT_RULES_FAST"] = "1"
-        fast = rules.features(prompts, texts, document=docs)
-        os.environ["PREFKIT_RULES_FAST"] = "0"
-        ref = rules.features(prompts, texts, document=docs)
-    finally:
-        os.environ.pop("PREFKIT_RULES_FAST")
-        if saved is not None:
-            os.environ["PREFKIT_RULES_FAST"] = saved
+    fast, ref = both(rules, prompts, texts, document=docs)
     assert_same(rules, fast, ref, texts)
     c = Corpus.of(texts)
     for k, t in enumerate(texts):

@@ -12,12 +12,13 @@ from typer.testing import CliRunner
 from prefkit.cli import app as cli
 from prefkit.errors import RecordError
 from prefkit.rewards import (
-    RewardFunction,
     evaluate_reward,
     fit_rule_weights,
     load_rules,
     synthetic_summaries,
 )
+
+from .contract import assert_reward_contract
 
 
 def rule(**kw: Any) -> Any:
@@ -71,7 +72,7 @@ def test_rule_sets_sum_normalize_clip_and_explain() -> None:
             ],
         }
     )
-    assert isinstance(rs, RewardFunction)
+    assert_reward_contract(rs)
     assert rs(["q", "q"], ["- a\n- b", "I cannot do that"]) == [
         pytest.approx(1 / 3),
         -0.5,

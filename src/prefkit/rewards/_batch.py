@@ -1,9 +1,8 @@
 """A batch of (prompt, completion) pairs as rules see it: the texts, per-text ``TextStats`` on
-demand (the reference path), and the compiled batch statistics (``_fast.Corpus``)."""
+demand, and the compiled batch statistics (``_fast.Corpus``)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -12,12 +11,7 @@ import numpy as np
 
 from prefkit.rewards._text import TextStats, as_text, last_user_turn
 
-__all__ = ["Batch", "fast_enabled"]
-
-
-def fast_enabled() -> bool:
-    """Compiled batch scoring, unless ``PREFKIT_RULES_FAST=0`` asks for the per-text reference."""
-    return os.environ.get("PREFKIT_RULES_FAST", "1") != "0"
+__all__ = ["Batch"]
 
 
 class Batch:

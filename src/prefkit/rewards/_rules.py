@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from prefkit.rewards._batch import Batch
-from prefkit.rewards._text import TextStats, as_text, normalize_phrase, phrase_count
+from prefkit.rewards._text import TextStats, as_text, normalize_phrase
 
 __all__ = ["RULE_KINDS", "Rule"]
 
@@ -74,22 +74,14 @@ class _Base(BaseModel):
     weight: float = 1.0
     description: str = ""
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        """The reference: one text at a time."""
-        raise NotImplementedError
-
     def counted_phrases(self) -> tuple[str, ...]:
         """Normalized phrases that ``score_batch`` counts through the batch's shared pass."""
         return ()
 
     def score_batch(self, batch: Batch) -> np.ndarray:
-        """Scores of a whole batch; the same numbers as ``score``. Kinds that can override this
-        with compiled batch statistics (``_fast``); the default calls ``score`` per text."""
-        out = np.empty(batch.n)
-        stats, prompts, of = batch.stats, batch.prompts, batch.prompt_of
-        for k in range(batch.n):
-            out[k] = self.score(prompts[of[k]], stats[k], batch.row(k))
-        return out
+        """The score of every completion in ``batch``: the kind's one implementation (the
+        per-text oracle it must equal lives in ``tests/rewards/oracle.py``)."""
+        raise NotImplementedError
 
 
 class LengthRule(_Base):
@@ -102,16 +94,6 @@ class LengthRule(_Base):
     min: int = Field(default=0, ge=0)
     max: int | None = Field(default=None, ge=1)
     limit: int | None = Field(default=None, ge=1)
-
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        n = (
-            len(completion.split)
-            if self.unit == "words"
-            else len(completion.words)
-            if self.unit == "tokens"
-            else len(completion.text)
-        )
-        return float(self._curve(np.array([n], dtype=np.float64))[0])
 
     def score_batch(self, batch: Batch) -> np.ndarray:
         if self.unit == "characters":
@@ -189,13 +171,6 @@ class EntitiesRule(_Base):
             return prompt.text
         return as_text(columns.get(self.source, ""))
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        src = self._source(prompt, columns)
-        wanted = _salient(src, tuple(self.kinds), self.top_terms)
-        padded = completion.padded
-        cov = sum(1 for e in wanted if f" {e} " in padded) / len(wanted) if wanted else 0.0
-        return cov - self._hallucinated(src, completion)
-
     def _hallucinated(self, src: str, completion: TextStats) -> float:
         if not self.hallucination_penalty:
             return 0.0
@@ -241,29 +216,6 @@ class KeywordsRule(_Base):
     case_sensitive: bool = False
     whole_words: bool = True
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        if self.whole_words and not self.case_sensitive:
-            padded = completion.padded  # whole-word search is a C-level substring test
-            inc = sum(1 for p in _plain(self.include) if p and f" {p} " in padded)
-            s = inc / len(self.include) if self.include else 0.0
-            bad = any(p and f" {p} " in padded for p in _plain(self.exclude))
-            return s - (1.0 if bad else 0.0)
-        # Otherwise one pass of one alternation over the text finds every listed phrase.
-        rx = _alternation(self.include + self.exclude, self.case_sensitive, self.whole_words)
-        text = completion.text if self.case_sensitive else completion.lower
-        found = set(rx.findall(text))
-        if not self.case_sensitive:
-            found = {f.lower() for f in found}
-        key = (lambda p: p) if self.case_sensitive else str.lower
-        s = (
-            sum(1 for p in self.include if key(p) in found) / len(self.include)
-            if self.include
-            else 0.0
-        )
-        if any(key(p) in found for p in self.exclude):
-            s -= 1.0
-        return s
-
     def counted_phrases(self) -> tuple[str, ...]:
         if self.whole_words and not self.case_sensitive:
             return _plain(self.include) + _plain(self.exclude)
@@ -271,7 +223,7 @@ class KeywordsRule(_Base):
 
     def score_batch(self, batch: Batch) -> np.ndarray:
         if not self.counted_phrases():
-            return super().score_batch(batch)
+            return self._searched(batch.texts)
         out = np.zeros(batch.n)
         if self.include:
             inc, _ = batch.phrase_counts(_plain(self.include))
@@ -279,6 +231,23 @@ class KeywordsRule(_Base):
         if self.exclude:
             exc, _ = batch.phrase_counts(_plain(self.exclude))
             out -= (exc > 0).any(axis=1)
+        return out
+
+    def _searched(self, texts: list[str]) -> np.ndarray:
+        """Case-sensitive or substring matching: one pass of one alternation over each text
+        finds every listed phrase."""
+        case = self.case_sensitive
+        rx = _alternation(self.include + self.exclude, case, self.whole_words)
+        key = (lambda p: p) if case else str.lower
+        include = [key(p) for p in self.include]
+        exclude = [key(p) for p in self.exclude]
+        out = np.zeros(len(texts))
+        for k, text in enumerate(texts):
+            found = set(rx.findall(text)) if case else {f.lower() for f in rx.findall(text)}
+            if include:
+                out[k] = sum(1 for p in include if p in found) / len(include)
+            if any(p in found for p in exclude):
+                out[k] -= 1.0
         return out
 
 
@@ -318,10 +287,6 @@ class RegexRule(_Base):
             raise ValueError(f"{v!r} is not a regular expression: {exc}") from None
         return v
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        rx = _phrase_rx(self.pattern, self.ignore_case)
-        return self.match_score if rx.search(completion.text) else self.miss_score
-
     def score_batch(self, batch: Batch) -> np.ndarray:
         hit = _searched(_phrase_rx(self.pattern, self.ignore_case), batch.texts)
         return np.where(hit, self.match_score, self.miss_score)
@@ -341,14 +306,6 @@ class RefusalRule(_Base):
     phrases: tuple[str, ...] = REFUSALS
     window: int = Field(default=200, ge=1)
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        words, starts = completion.words, completion.word_starts
-        for p in _plain(self.phrases):
-            _, first = phrase_count(words, tuple(p.split()))
-            if first >= 0 and starts[first] < self.window:
-                return 1.0
-        return 0.0
-
     def counted_phrases(self) -> tuple[str, ...]:
         return _plain(self.phrases)
 
@@ -364,14 +321,6 @@ class HedgingRule(_Base):
     kind: Literal["hedging"]
     phrases: tuple[str, ...] = HEDGES
     saturation: float = Field(default=5.0, gt=0)
-
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        n = len(completion.split)
-        if not n:
-            return 0.0
-        words = completion.words
-        hits = sum(phrase_count(words, tuple(p.split()))[0] for p in _plain(self.phrases))
-        return min(1.0, hits * 100 / n / self.saturation)
 
     def counted_phrases(self) -> tuple[str, ...]:
         return _plain(self.phrases)
@@ -390,14 +339,6 @@ class RepetitionRule(_Base):
     kind: Literal["repetition"]
     n: int = Field(default=3, ge=1, le=10)
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        w = completion.words
-        total = len(w) - self.n + 1
-        if total <= 1:
-            return 0.0
-        grams = set(zip(*(w[k:] for k in range(self.n)), strict=False))
-        return 1.0 - len(grams) / total
-
     def score_batch(self, batch: Batch) -> np.ndarray:
         c = batch.corpus
         total = c.n_words - self.n + 1
@@ -410,13 +351,6 @@ class ReadabilityRule(_Base):
     divided by 100 and clipped to [0, 1]: higher is easier to read."""
 
     kind: Literal["readability"]
-
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        words = len(completion.words)
-        if not words:
-            return 0.0
-        fre = 206.835 - 1.015 * words / completion.n_sentences - 84.6 * completion.syllables / words
-        return min(1.0, max(0.0, fre / 100))
 
     def score_batch(self, batch: Batch) -> np.ndarray:
         c = batch.corpus
@@ -453,9 +387,6 @@ class FormatRule(_Base):
     kind: Literal["format"]
     feature: Literal["lists", "headers", "code_blocks", "bold"]
 
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        return 1.0 if _FORMATS[self.feature].search(completion.text) else 0.0
-
     def score_batch(self, batch: Batch) -> np.ndarray:
         f, rx = self.feature, _FORMATS[self.feature]
         return np.fromiter(
@@ -475,9 +406,6 @@ class PythonRule(_Base):
     @property
     def fn(self) -> Callable[..., float]:
         return _import(self.function)
-
-    def score(self, prompt: TextStats, completion: TextStats, columns: dict[str, Any]) -> float:
-        return float(self.fn(prompt.text, completion.text, **columns))
 
     def score_batch(self, batch: Batch) -> np.ndarray:
         fn, prompts, of = self.fn, batch.prompts, batch.prompt_of

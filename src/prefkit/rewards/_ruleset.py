@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from prefkit._yaml import line_of, load_yaml
 from prefkit.errors import RecordError
-from prefkit.rewards._batch import Batch, fast_enabled
-from prefkit.rewards._rules import RULE_KINDS, Rule, _Base
+from prefkit.rewards._batch import Batch
+from prefkit.rewards._rules import RULE_KINDS, Rule
 
 __all__ = ["DEFAULT_RULES", "RuleSet", "load_rules"]
 
@@ -56,14 +56,12 @@ class RuleSet(BaseModel):
     ) -> np.ndarray:
         """The raw score of every rule for every completion: completions × rules.
 
-        Rules score the whole batch at once from statistics compiled for it (``_fast``);
-        ``PREFKIT_RULES_FAST=0`` scores text by text with the plain-Python reference instead.
+        Rules score the whole batch at once from statistics compiled for it (``_fast``).
         """
         batch = Batch(prompts, completions, columns, self._phrases)
         out = np.empty((batch.n, len(self.rules)))
-        fast = fast_enabled()
         for j, rule in enumerate(self.rules):
-            out[:, j] = rule.score_batch(batch) if fast else _Base.score_batch(rule, batch)
+            out[:, j] = rule.score_batch(batch)
         return out
 
     @property
