@@ -211,3 +211,27 @@ def test_http_errors_say_what_to_fix(server: str) -> None:
     assert slow.stats["timeouts"] == 1
     with pytest.raises(GeneratorError, match="must start with http"):
         load_generator("openai:tiny@localhost:8000")
+
+
+def test_kv_cache_internals() -> None:
+    """The preallocated cache (``prefkit/models/_kvcache.py``, the one subclass of a transformers
+    internal) writes in place, places right-aligned chunks and reports its length; this fails on
+    a transformers upgrade that changes ``DynamicLayer`` or ``Cache(layers=...)``."""
+    import torch
+    from transformers.cache_utils import Cache
+
+    from prefkit.models._kvcache import kv_cache
+
+    cache = kv_cache(2, 6)
+    assert isinstance(cache, Cache) and len(cache.layers) == 2
+    layer = cache.layers[0]
+    k = torch.arange(2 * 1 * 3 * 4, dtype=torch.float32).reshape(2, 1, 3, 4)
+    keys, values = layer.update(k, k + 1)
+    assert keys.shape == (2, 1, 3, 4) and torch.equal(keys, k) and torch.equal(values, k + 1)
+    keys, _ = layer.update(k[:, :, :1], k[:, :, :1])
+    assert keys.shape[-2] == 4 and layer.get_seq_length() == 4
+    assert keys.data_ptr() == layer.kbuf.data_ptr()  # a view of the buffer: no copy per step
+    other = kv_cache(1, 6).layers[0]
+    other.place(k[:1], k[:1], 1, 3, 5)  # rows 1.. of 3, ending at position 5
+    assert other.get_seq_length() == 5 and torch.equal(other.keys[1, :, 2:5], k[0])
+    assert other.keys[0].abs().sum() == 0 and other.keys[1, :, :2].abs().sum() == 0

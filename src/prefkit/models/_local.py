@@ -27,6 +27,7 @@ from prefkit.models._base import (
     check_sampling,
     cut_at_stop,
 )
+from prefkit.models._kvcache import kv_cache
 
 __all__ = ["GGUF_NAME", "LocalGenerator", "smollm2_checkpoint"]
 
@@ -203,7 +204,7 @@ class LocalGenerator(TextsFromCompletions):
 
     def _generate(self, input_ids: Any, mask: Any, kw: dict[str, Any]) -> Any:
         """``model.generate``, after a prefill in chunks of ``prefill_chunk`` rows into a KV cache
-        allocated once (``_kv_cache``). Rows come sorted by length, so a chunk pads little
+        allocated once (``_kvcache.kv_cache``). Rows come sorted by length, so a chunk pads little
         where the whole batch pads to its longest prompt; and the cache grows by writing in
         place where the default one copies every layer at every step. Together ~10 % at batch
         32 on a CPU (bench/generation.py). Models the fast path does not fit (no position ids,
@@ -223,13 +224,13 @@ class LocalGenerator(TextsFromCompletions):
         """A cache holding every row's prompt but its last token (which ``generate`` feeds),
         each row left-padded to the batch's width, as ``generate`` expects."""
         width = int(input_ids.shape[1])
-        cache = _kv_cache(self.model.config.num_hidden_layers, capacity)
+        cache = kv_cache(self.model.config.num_hidden_layers, capacity)
         for start in range(0, len(input_ids), self.prefill_chunk):
             ids = input_ids[start : start + self.prefill_chunk]
             m = mask[start : start + self.prefill_chunk]
             lead = int(m.sum(dim=1).max())  # the chunk's longest prompt
             ids, m = ids[:, width - lead : -1], m[:, width - lead : -1]
-            part = _kv_cache(self.model.config.num_hidden_layers, lead)
+            part = kv_cache(self.model.config.num_hidden_layers, lead)
             self.model(
                 input_ids=ids, attention_mask=m, position_ids=(m.cumsum(-1) - 1).clamp(min=0),
                 **{self._cache_kw: part}, use_cache=True, logits_to_keep=1,
@@ -276,55 +277,6 @@ class LocalGenerator(TextsFromCompletions):
                 total = float(lp[r, pos, torch.tensor(b)].sum())
                 out.append(total / len(b) if reduce == "mean" else total)
         return out
-
-
-def _kv_cache(layers: int, capacity: int) -> Any:
-    """A transformers cache whose layers keep keys and values in buffers of ``capacity``
-    positions, allocated once: ``update`` writes in place and returns views."""
-    import torch
-    from transformers.cache_utils import Cache, DynamicCache, DynamicLayer
-
-    class Layer(DynamicLayer):
-        n = 0
-
-        def _allocate(self, like: Any, rows: int) -> None:
-            super().lazy_initialization(like, like)
-            shape = (rows, like.shape[1], capacity, like.shape[-1])
-            self.kbuf = torch.zeros(shape, dtype=like.dtype, device=like.device)
-            self.vbuf = torch.zeros(shape, dtype=like.dtype, device=like.device)
-
-        def _view(self) -> None:
-            self.keys, self.values = self.kbuf[:, :, : self.n], self.vbuf[:, :, : self.n]
-
-        def lazy_initialization(self, key_states: Any, value_states: Any) -> None:
-            self._allocate(key_states, key_states.shape[0])
-
-        def update(self, key_states: Any, value_states: Any, *a: Any, **kw: Any) -> Any:
-            if not self.is_initialized:
-                self.lazy_initialization(key_states, value_states)
-            end = self.n + key_states.shape[-2]
-            self.kbuf[:, :, self.n : end] = key_states
-            self.vbuf[:, :, self.n : end] = value_states
-            self.n = end
-            self._view()
-            return self.keys, self.values
-
-        def place(self, keys: Any, values: Any, row: int, rows: int, end: int) -> None:
-            """Copy a chunk's cache into rows ``row``… of this one, right-aligned at ``end``."""
-            if not self.is_initialized:
-                self._allocate(keys, rows)
-            span = keys.shape[-2]
-            self.kbuf[row : row + len(keys), :, end - span : end] = keys
-            self.vbuf[row : row + len(keys), :, end - span : end] = values
-            self.n = end
-            self._view()
-
-        def get_seq_length(self) -> int:
-            return self.n if self.is_initialized else 0
-
-    cache = DynamicCache.__new__(DynamicCache)
-    Cache.__init__(cache, layers=[Layer() for _ in range(layers)])
-    return cache
 
 
 def _stop_on(tok: Any, stops: list[str], start: int) -> Any:
