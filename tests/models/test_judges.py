@@ -185,9 +185,16 @@ def test_smollm2_as_a_real_judge() -> None:
     judge = LLMJudge(load_generator("smollm2", cache=False), max_new_tokens=24)
     out = judge_records(judge, recs)
     assert len(out) == 2 and all(r.source == "ai" for r in out)
-    # local logprobs give a soft label whenever a verdict letter was generated
-    for r in out:
-        assert r.preference is None or "p_a" in r.metadata or r.metadata["orders"]
+    for rec, r in zip(recs, out, strict=True):
+        orders = r.metadata["orders"]  # both orders ran, each a side, a tie or unparsed
+        assert len(orders) == 2 and set(orders) <= {"a", "b", "tie", None}, orders
+        seen = {v for v in orders if v is not None}
+        # the verdict is what both parsed orders say, a tie where they disagree, else unparsed
+        expected = None if not seen else seen.pop() if len(seen) == 1 else "tie"
+        assert r.preference == expected, (orders, r.preference)
+        assert (r.preference is None) == ("unparsed" in r.metadata)
+        assert "p_a" not in r.metadata or 0.0 <= r.metadata["p_a"] <= 1.0
+        assert [x.text for x in r.responses] == [x.text for x in rec.responses]
 
 
 def test_human_judge_matches_a_chat_prompt_with_an_empty_message() -> None:
