@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,57 @@ def test_the_check_itself(tmp_path: Path, source: str, flagged: bool) -> None:
     module.parent.mkdir(parents=True)
     module.write_text(source, encoding="utf-8")
     assert bool(private_imports(module, tmp_path)) is flagged
+
+
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+
+
+def cli_flags_in_errors(path: Path) -> list[str]:
+    """``path:line flag`` for each CLI flag in the message of a ``raise`` (the library speaks in
+    parameter names; only ``prefkit.cli`` knows its flags). A ``pip install`` hint may keep pip's."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            for part in ast.walk(node.exc):
+                text = part.value if isinstance(part, ast.Constant) else None
+                if isinstance(text, str) and "pip install" not in text:  # pip's flags are pip's
+                    found += [f"{path}:{part.lineno} {m}" for m in _FLAG.findall(part.value)]
+    return found
+
+
+def test_library_errors_never_mention_cli_flags() -> None:
+    lib = [p for p in sorted(SRC.rglob("*.py")) if "cli" not in p.relative_to(SRC).parts]
+    bad = [hit for path in lib for hit in cli_flags_in_errors(path)]
+    assert bad == [], "name the Python parameter instead:\n" + "\n".join(bad)
+
+
+def test_the_flag_check_itself(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        'raise ValueError(f"use --ties half, not {x}")\nmsg = "--fine outside a raise"\n'
+        "raise ValueError(\"ties='half'; pip install --no-deps x\")\n",
+        encoding="utf-8",
+    )
+    assert cli_flags_in_errors(module) == [f"{module}:1 --ties"]
+
+
+def test_every_exception_class_lives_in_prefkit_errors() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import prefkit
+
+    stray = []
+    for info in pkgutil.walk_packages(prefkit.__path__, "prefkit."):
+        if info.name.startswith("prefkit.cli") or info.name.endswith(("__main__", "_reader")):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an extra not installed (the install test covers that)
+            continue
+        for name, obj in vars(module).items():
+            exc = inspect.isclass(obj) and issubclass(obj, BaseException)
+            if exc and obj.__module__ == info.name and info.name != "prefkit.errors":
+                stray.append(f"{info.name}.{name}")
+    assert stray == [], f"move these to prefkit.errors: {stray}"

@@ -6,7 +6,18 @@ workbench, user code) can catch one type. Messages name the value, what was allo
 
 from __future__ import annotations
 
-__all__ = ["ConversionError", "MissingExtraError", "PrefkitError", "RecordError", "StoreError"]
+__all__ = [
+    "AnalysisError",
+    "ConversionError",
+    "GeneratorError",
+    "InvitationError",
+    "MissingExtraError",
+    "PrefkitError",
+    "RankingError",
+    "RecordError",
+    "StoreError",
+    "WorkError",
+]
 
 
 class PrefkitError(Exception):
@@ -66,3 +77,29 @@ class ConversionError(PrefkitError):
 
 class StoreError(PrefkitError):
     """The judgment store refused an operation (conflicting ids, bad URL, schema too old)."""
+
+
+class AnalysisError(PrefkitError):
+    """A statistic is undefined for this data; the message says why and what would fix it."""
+
+
+class RankingError(PrefkitError):
+    """The data cannot give the asked-for ranking; the message says why and what to do."""
+
+
+class GeneratorError(PrefkitError):
+    """A generator could not produce text: a bad model path, key, server or parameter."""
+
+
+class InvitationError(PrefkitError):
+    """An invitation that cannot sign in: unknown, used, expired, or its account disabled."""
+
+
+class WorkError(PrefkitError):
+    """A request the workbench refuses: an HTTP status and a message that says what to do."""
+
+    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        super().__init__(message)

@@ -91,7 +91,7 @@ def test_tie_policy_is_explicit(db: str, tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
     run("import", str(path), "--db", db)
     code, out = run("export", "--db", db, "--format", "trl", "--out", str(tmp_path / "o.jsonl"))
-    assert code == 1 and "--ties drop or --ties split" in out
+    assert code == 1 and "ties='drop' or ties='split'" in out
     code, out = run(
         "export",
         "--db",

@@ -123,7 +123,7 @@ def test_hf_dataset_round_trip_prefkit_layout(jsonl: Path, tmp_path: Path) -> No
 
 def test_trl_pairs_policies_and_report(jsonl: Path) -> None:
     recs = read_records(jsonl)
-    with pytest.raises(ConversionError, match="j-3.*--ties drop or --ties split"):
+    with pytest.raises(ConversionError, match="j-3.*ties='drop' or ties='split'"):
         to_trl_pairs(recs)
     rep = ConversionReport()
     rows = to_trl_pairs(recs, ties="drop", report=rep)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from prefkit._arrays import distinct
-from prefkit.errors import PrefkitError
+from prefkit.errors import AnalysisError
 
 __all__ = [
     "AlphaResult",
@@ -29,10 +29,6 @@ __all__ = [
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
-
-
-class AnalysisError(PrefkitError):
-    """A statistic is undefined for this data; the message says why and what would fix it."""
 
 
 def raw_agreement(a: Sequence[Any], b: Sequence[Any]) -> float:

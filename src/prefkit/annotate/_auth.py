@@ -37,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from prefkit.annotate._work import User, WorkError
 from prefkit.data import schema as t
-from prefkit.errors import PrefkitError
+from prefkit.errors import InvitationError, PrefkitError
 
 __all__ = [
     "API_TOKEN_PREFIX",
@@ -80,7 +80,7 @@ def token_hash(token: str) -> str:
 
 def _invite_expiry(days: float) -> datetime:
     if not 0 < days <= 365:
-        raise PrefkitError(f"an invitation lasts 0-365 days, not {days}; e.g. --expires-days 7")
+        raise PrefkitError(f"an invitation lasts 0-365 days, not {days}; e.g. 7")
     return _now_naive() + timedelta(days=days)
 
 
@@ -146,10 +146,6 @@ def reset_token(
     return token
 
 
-class InvitationError(PrefkitError):
-    """An invitation that cannot sign in: unknown, used, expired, or its account disabled."""
-
-
 def _invitation_row(conn: Connection, token: str) -> Any:
     u = t.users
     row = conn.execute(
@@ -164,7 +160,7 @@ def _invitation_row(conn: Connection, token: str) -> Any:
     if row.invite_used_at is not None:
         raise InvitationError(
             "this invitation was used already (each link signs in once); "
-            "ask an admin for a new link (`prefkit user token NAME --keep-sessions`)"
+            "ask an admin for a new link (`prefkit user token NAME`)"
         )
     expires = _when(row.invite_expires_at)
     if expires is not None and expires <= _now_naive():

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from prefkit.annotate._campaigns import GOLD_KINDS, Campaign, Item
 from prefkit.annotate._sql import Raw
 from prefkit.data import Judgment, Store, judgment_from_dict, storable_text_problem
-from prefkit.errors import PrefkitError
+from prefkit.errors import WorkError
 
 __all__ = [
     "Submission",
@@ -35,16 +35,6 @@ _ASSIGNMENT_COLS = (
     "id, campaign, user_id, item_id, seq, repeat_of, due_after, left_id, status, draft, "
     "submit_key, judgment_id, started_at"
 )
-
-
-class WorkError(PrefkitError):
-    """A request the workbench refuses: an HTTP status and a message that says what to do."""
-
-    def __init__(self, status: int, message: str, *, headers: dict[str, str] | None = None) -> None:
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ def detect_format(path: str | Path) -> str:
         return "csv"
     raise PrefkitError(
         f"{p}: cannot detect the format (not JSON lines, CSV, Parquet or a dataset folder); "
-        f"pass --format, one of {list(IMPORT_FORMATS[1:])}"
+        f"name the format, one of {list(IMPORT_FORMATS[1:])}"
     )
 
 
@@ -309,7 +309,7 @@ def _load_hf(path: Path, split: str | None) -> Any:
         chosen = split or ("train" if "train" in ds else names[0] if len(names) == 1 else None)
         if chosen not in ds:
             raise PrefkitError(
-                f"{path} holds splits {names}; choose one with split= (--split) "
+                f"{path} holds splits {names}; choose one with split= "
                 f"{'' if split is None else f'(got {split!r})'}".strip()
             )
         ds = ds[chosen]
@@ -434,8 +434,8 @@ def convert_iter(
                 if fmt in _ALLOWED_KINDS and kind_of_file not in _ALLOWED_KINDS[fmt]:
                     raise RecordError(
                         f"this looks like {kind_of_file!r} data, not {fmt!r}; "
-                        f"use --format {kind_of_file if kind_of_file != 'table' else 'prefkit'} "
-                        "or --format auto"
+                        f"use format {kind_of_file if kind_of_file != 'table' else 'prefkit'!r} "
+                        "or 'auto'"
                     )
                 convert = _converter(kind_of_file, path, squality_mode)
             converted = convert(row)
@@ -650,7 +650,7 @@ def load_records(
         rows = _hf_rows(path, split)
     else:
         if path.is_dir():
-            raise PrefkitError(f"{path} is a folder; --format {fmt} reads a file")
+            raise PrefkitError(f"{path} is a folder; format {fmt!r} reads a file")
         rows = _json_rows(path)
     return _convert_rows(
         rows, fmt, path, skip_invalid=skip_invalid, squality_mode=squality_mode, progress=progress

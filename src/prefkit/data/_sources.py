@@ -69,8 +69,8 @@ def judgments_from_hh(row: Any, subset: str | None = None) -> list[Judgment]:
         if not any(role == "assistant" for role, _ in turns):
             raise RecordError(
                 "has no '\\n\\nAssistant: ' turn, so there is no reply to prefer; an HH-RLHF "
-                "transcript alternates Human and Assistant turns (fix the line, or import with "
-                "--skip-invalid to report it and go on)",
+                "transcript alternates Human and Assistant turns (fix the line, or skip invalid "
+                "lines to report it and go on)",
                 field=column,
             )
     c_prompt, c_reply, c_ok = _split_last_reply(c_turns)

@@ -903,7 +903,7 @@ def open_store(url: str | None = None, *, migrate_schema: bool = True) -> Store:
             shown = engine.url.render_as_string(hide_password=True)
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise StoreError(
-                f"cannot open the store at {shown}: {reason}. Check the URL (--db or "
+                f"cannot open the store at {shown}: {reason}. Check the URL (or "
                 "PREFKIT_DATABASE_URL) and that the database server is running"
             ) from None
     return Store(engine, raw)

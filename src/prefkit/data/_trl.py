@@ -185,7 +185,7 @@ def _ordered_pairs(
     if rec.preference == TIE:
         if ties == "error":
             raise ConversionError(
-                f"record {rec.id!r} is a tie; choose --ties drop or --ties split to convert ties"
+                f"record {rec.id!r} is a tie; choose ties='drop' or ties='split' to convert ties"
             )
         if ties == "drop":
             report.dropped["tie"] += 1
@@ -273,8 +273,8 @@ def to_trl_unpaired(
     """
     if ties == "split":
         raise ConversionError(
-            "--ties split is not defined for unpaired rows (a tie has no desirable side); "
-            "use --ties drop or --ties error"
+            'ties="split" is not defined for unpaired rows (a tie has no desirable side); '
+            'use ties="drop" or ties="error"'
         )
     report = report if report is not None else ConversionReport()
     rows = []

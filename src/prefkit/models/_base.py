@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from prefkit.errors import PrefkitError
+from prefkit.errors import GeneratorError
 
 __all__ = [
     "SAMPLING",
@@ -21,10 +21,6 @@ __all__ = [
 
 # The sampling parameters every backend understands (OpenAI names; max_new_tokens as in HF).
 SAMPLING = ("max_new_tokens", "temperature", "top_p", "seed", "stop", "top_logprobs")
-
-
-class GeneratorError(PrefkitError):
-    """A generator could not produce text: a bad model path, key, server or parameter."""
 
 
 @dataclass(frozen=True)

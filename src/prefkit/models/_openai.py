@@ -126,8 +126,8 @@ class OpenAIGenerator(TextsFromCompletions):
             except httpx.TransportError as exc:
                 if last:
                     raise GeneratorError(
-                        f"cannot reach {url}: {exc}; is the server running "
-                        "(prefkit serve-model MODEL --port PORT)?"
+                        f"cannot reach {url}: {exc}; is the model server running there "
+                        "(e.g. `prefkit serve-model`)?"
                     ) from None
                 await self._wait(attempt, None)
                 continue

@@ -147,7 +147,7 @@ def newton_bt(
         except (linalg.LinAlgError, linalg.LinAlgWarning, ValueError):
             raise RankingError(
                 "the comparison graph is not connected enough for a unique fit; use a prior "
-                "(--prior 0.1) or fit per component"
+                "(prior=0.1) or fit per component"
             ) from None
         t = 1.0
         while True:  # backtracking keeps every step uphill

@@ -15,15 +15,11 @@ import numpy as np
 
 from prefkit.data import UNKNOWN_ANNOTATOR as UNKNOWN
 from prefkit.data import ComparisonSet, Judgment, comparisons, prompt_key
-from prefkit.errors import PrefkitError
+from prefkit.errors import RankingError
 
 __all__ = ["Outcomes", "RankingError", "Rankings", "outcomes_from_records"]
 
 By = Literal["model", "prompt"]
-
-
-class RankingError(PrefkitError):
-    """The data cannot give the asked-for ranking; the message says why and what to do."""
 
 
 @dataclass

@@ -155,7 +155,7 @@ class BradleyTerry:
         if self.prior < 0 or self.bootstrap < 0 or not 0 < self.confidence < 1:
             raise RankingError("prior and bootstrap must be >= 0 and confidence between 0 and 1")
         if self.style_control and self.ties in ("davidson", "rao-kupper"):
-            raise RankingError("style control fits ties as half a win; use --ties half with it")
+            raise RankingError("style control fits ties as half a win; use ties='half' with it")
 
     def _edges(self, pairs: Pairs | None, ranks: Rankings | None, n: int) -> Pairs:
         """Pairs plus the "beats" edges implied by whole rankings (for connectivity only)."""
