@@ -23,6 +23,7 @@ from prefkit.analysis._bias import (
     position_bias,
     ratings_vs_preference,
 )
+from prefkit.analysis._config import AnalysisConfig
 from prefkit.analysis._consistency import TRANSITIVITY_RULE, self_consistency, transitivity
 from prefkit.analysis._pairwise import criterion_agreement, preference_agreement
 from prefkit.analysis._reliability import DawidSkene, dawid_skene
@@ -59,6 +60,7 @@ __all__ = [
     "TRANSITIVITY_RULE",
     "AlphaFigure",
     "AlphaResult",
+    "AnalysisConfig",
     "AnalysisError",
     "AnalysisReport",
     "AnnotatorReliability",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -9,9 +10,11 @@ from typing import Any
 import numpy as np
 
 from prefkit._arrays import distinct
+from prefkit._config import config_from
 from prefkit._perf import paused_gc
 from prefkit._result import json_schema
 from prefkit.analysis._bias import length_bias, position_bias, ratings_vs_preference
+from prefkit.analysis._config import AnalysisConfig
 from prefkit.analysis._consistency import self_consistency, transitivity
 from prefkit.analysis._pairwise import (
     criterion_agreement,
@@ -27,6 +30,7 @@ from prefkit.analysis._results import (
     Warning,
 )
 from prefkit.data import ComparisonSet, Judgment, UnitSpec, comparisons, views
+from prefkit.errors import AnalysisError
 from prefkit.reports import html_page, plain, svg_image
 
 __all__ = [
@@ -175,41 +179,45 @@ def _silent_repeats(comps: ComparisonSet) -> int:
 
 def analyze(
     records: Iterable[Judgment],
+    config: AnalysisConfig | None = None,
+    /,
     *,
-    unit: UnitSpec = "auto",
     gold: Mapping[str, str] | None = None,
-    threshold: float = 0.6,
-    leniency_threshold: float = 0.125,
-    bootstrap: int = 1000,
-    seed: int = 0,
     source: str | None = None,
     campaign: str | None = None,
+    **overrides: Any,
 ) -> AnalysisReport:
     """Every trust figure for a set of records.
 
     Args:
         records: canonical records (pairwise, rankings, ratings, labels, single responses); a
             list, or any iterable (a stream is read once and not kept).
-        unit: what counts as one task: ``"auto"`` (``item`` when every record has one, else
-            content), ``"item"``, ``"content"`` or a function of the record.
+        config: the settings (:class:`AnalysisConfig`: unit, thresholds, bootstrap, seed).
         gold: known answers, from :func:`gold_from_records`.
-        threshold: annotators below this Dawid–Skene reliability or gold accuracy are flagged.
-        leniency_threshold: raters whose mean offset from the others is at least this share
-            of the rating scale's range (0.125: half a point on 1–5), and significant, are
-            flagged.
-        bootstrap: resamples for the intervals of α (0: none).
-        seed: the bootstrap's seed.
         source: where the records came from, for the report.
         campaign: the campaign, for the report.
+        **overrides: any field of the config, e.g. ``analyze(records, bootstrap=0)``.
 
     Returns:
         An :class:`AnalysisReport`; ``to_dict()`` is the ``prefkit analyze --json`` output.
     """
+    cfg = config if config is not None else AnalysisConfig()
+    if overrides:
+        cfg = config_from(
+            AnalysisConfig, {**_fields(cfg), **overrides}, what="analyze", error=AnalysisError
+        )
+    unit, threshold, leniency_threshold = cfg.unit, cfg.threshold, cfg.leniency_threshold
+    bootstrap, seed = cfg.bootstrap, cfg.seed
     with paused_gc():  # hundreds of thousands of small, acyclic objects: see prefkit._perf
         return _analyze(
             records, unit, gold, threshold, leniency_threshold, bootstrap, seed, source,
             campaign,
         )  # fmt: skip
+
+
+def _fields(config: Any) -> dict[str, Any]:
+    """A config's fields as a mapping (shallow: a function unit stays itself)."""
+    return {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
 
 
 def _analyze(

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection
 
 from prefkit._json import dumps
+from prefkit.analysis import AnalysisConfig
 from prefkit.annotate._auth import (
     INVITE_DAYS,
     ApiToken,
@@ -45,6 +46,7 @@ from prefkit.annotate._work import (
 )
 from prefkit.data import to_trl_pairs
 from prefkit.errors import PrefkitError
+from prefkit.ranking import BradleyTerryConfig
 
 __all__ = ["router"]
 
@@ -456,7 +458,7 @@ def analysis(
     campaign: CampaignName,
     request: Request,
     _admin: Admin,
-    bootstrap: Annotated[int, Query(ge=0, le=5000)] = 1000,
+    bootstrap: Annotated[int, Query(ge=0, le=5000)] = AnalysisConfig.bootstrap,
 ) -> dict[str, Any]:
     """Every trust figure of ``prefkit analyze`` for the campaign (the same JSON schema)."""
     st = state(request)
@@ -469,8 +471,10 @@ def leaderboard_(
     campaign: CampaignName,
     request: Request,
     _admin: Admin,
-    bootstrap: Annotated[int, Query(ge=0, le=5000)] = 1000,
-    cluster: Annotated[Literal["none", "prompt", "annotator"], Query()] = "prompt",
+    bootstrap: Annotated[int, Query(ge=0, le=5000)] = BradleyTerryConfig.bootstrap,
+    cluster: Annotated[
+        Literal["auto", "none", "prompt", "annotator"], Query()
+    ] = BradleyTerryConfig.cluster,
 ) -> dict[str, Any]:
     """The Bradley-Terry leaderboard of the models in the campaign (``prefkit rank --json``)."""
     st = state(request)
@@ -479,20 +483,26 @@ def leaderboard_(
 
 
 def campaign_leaderboard(
-    store: Any, campaign: str, *, bootstrap: int = 1000, cluster: str = "prompt"
+    store: Any,
+    campaign: str,
+    *,
+    bootstrap: int = BradleyTerryConfig.bootstrap,
+    cluster: str = BradleyTerryConfig.cluster,
 ) -> Any:
     """The campaign's :class:`prefkit.ranking.Leaderboard` of models."""
     from prefkit.ranking import BradleyTerry, RankingError
 
     records = store.records(campaign=campaign)
     try:
-        model = BradleyTerry(bootstrap=bootstrap, cluster=cluster).fit(records, by="model")  # type: ignore[arg-type]
+        model = BradleyTerry(bootstrap=bootstrap, cluster=cluster).fit(records, by="model")
     except RankingError as exc:
         raise WorkError(422, str(exc)) from None
     return model.leaderboard(by="model", source=store.safe_url, campaign=campaign)
 
 
-def campaign_analysis(store: Any, campaign: str, *, bootstrap: int = 1000) -> Any:
+def campaign_analysis(
+    store: Any, campaign: str, *, bootstrap: int = AnalysisConfig.bootstrap
+) -> Any:
     """The campaign's :class:`prefkit.analysis.AnalysisReport` (gold units from the campaign)."""
     from prefkit.analysis import analyze, gold_from_records
     from prefkit.annotate._campaigns import gold_records

@@ -412,7 +412,7 @@ def admin_leaderboard(request: Request, campaign: CampaignName, who: Who) -> HTM
     require_admin(user)
     st = state(request)
     camp = st.campaign(campaign)
-    summary = campaign_leaderboard(st.store, campaign, bootstrap=1000, cluster="prompt")
+    summary = campaign_leaderboard(st.store, campaign)
     title = f"Leaderboard of {camp.config.title or campaign}"
     body = leaderboard_html(summary, title=title, standalone=False)
     return render(

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from prefkit.analysis import AnalysisConfig
 from prefkit.cli._common import (
     DbOption,
     JsonOption,
@@ -20,6 +21,7 @@ from prefkit.cli._common import (
     print_json,
     styled,
 )
+from prefkit.cli._config import config_options
 from prefkit.errors import PrefkitError
 
 __all__ = ["register"]
@@ -29,6 +31,7 @@ def register(app: typer.Typer) -> None:
     app.command("analyze")(analyze)
 
 
+@config_options(AnalysisConfig)
 def analyze(
     path: Annotated[
         Path | None, typer.Argument(help="A judgment file (any import format); else the store.")
@@ -41,23 +44,11 @@ def analyze(
         Path | None,
         typer.Option("--gold", help="Records whose preference is the right answer (any format)."),
     ] = None,
-    unit: Annotated[
-        str,
-        typer.Option(
-            "--unit",
-            help="What counts as one task: auto (item when every record has one, else "
-            "content), item, or content (same prompt and response texts).",
-        ),
-    ] = "auto",
-    threshold: Annotated[
-        float, typer.Option("--threshold", help="Flag annotators below this reliability.")
-    ] = 0.6,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Resamples for α's CI.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
     html_out: Annotated[
         Path | None, typer.Option("--html", help="Write the HTML report (plots inline) here.")
     ] = None,
     as_json: JsonOption = False,
+    config: AnalysisConfig = AnalysisConfig(),
 ) -> None:
     """Agreement, self-consistency, transitivity, bias and annotator reliability."""
     from prefkit.analysis import analyze as run
@@ -73,11 +64,8 @@ def analyze(
     def report(records: Iterable[Any], source: str) -> Any:
         return run(
             records,  # streamed: a big file is never held in memory
-            unit=unit,  # type: ignore[arg-type]
+            config,
             gold=gold_map or None,
-            threshold=threshold,
-            bootstrap=bootstrap,
-            seed=seed,
             source=source,
             campaign=campaign,
         )

@@ -5,7 +5,7 @@
     {"items": int, "comparisons": int, "rankings": int, "groups": int, "ties": str,
      "tie_parameter": float|null, "prior": float, "priors_applied": {group: float},
      "style_control": bool, "style_coefficients": {feature: float}|null,
-     "log_likelihood": float, "bootstrap": int, "cluster": str, "confidence": float,
+     "log_likelihood": float, "bootstrap": int, "cluster": str (auto resolved), "confidence": float,
      "scale": {"scale", "base", "offset", "anchor"}, "skipped": {reason: int},
      "warnings": [str],
      "leaderboard": [{"item", "rating", "ci": [low, high]|null, "rank", "theta", "wins",
@@ -27,7 +27,9 @@ from prefkit.cli._common import (
     print_json,
     styled,
 )
+from prefkit.cli._config import config_options
 from prefkit.errors import PrefkitError
+from prefkit.ranking import BradleyTerryConfig
 
 __all__ = ["register"]
 
@@ -36,6 +38,7 @@ def register(app: typer.Typer) -> None:
     app.command("rank")(rank)
 
 
+@config_options(BradleyTerryConfig)
 def rank(
     path: Annotated[
         Path | None, typer.Argument(help="A judgment file (any import format); else the store.")
@@ -50,30 +53,11 @@ def rank(
             "--by", help="model (Response.model) or prompt (responses within each prompt)."
         ),
     ] = "model",
-    ties: Annotated[
-        str,
-        typer.Option("--ties", help="half (a tie is half a win), davidson, rao-kupper or drop."),
-    ] = "half",
-    style_control: Annotated[
-        bool, typer.Option("--style-control", help="Hold length and markdown effects at zero.")
-    ] = False,
-    prior: Annotated[
-        float, typer.Option("--prior", help="L2 prior on log-strengths (0: maximum likelihood).")
-    ] = 0.0,
-    bootstrap: Annotated[
-        int, typer.Option("--bootstrap", help="Bootstrap rounds for the intervals.")
-    ] = 1000,
-    cluster: Annotated[
-        str, typer.Option("--cluster", help="Resample by prompt, annotator or none (comparisons).")
-    ] = "none",
-    anchor: Annotated[
-        str | None, typer.Option("--anchor", help="Item whose rating is set to 1000.")
-    ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
     html_out: Annotated[
         Path | None, typer.Option("--html", help="Write the leaderboard with its plot here.")
     ] = None,
     as_json: JsonOption = False,
+    config: BradleyTerryConfig = BradleyTerryConfig(),
 ) -> None:
     """Bradley-Terry leaderboard with bootstrap intervals (Plackett-Luce for rankings)."""
     from prefkit.ranking import BradleyTerry, leaderboard_html
@@ -81,15 +65,7 @@ def rank(
     if by not in ("model", "prompt"):
         raise PrefkitError(f"unknown --by {by!r}; expected model or prompt")
     records, source = load_judgments(path, db, campaign)
-    model = BradleyTerry(
-        ties=ties,  # type: ignore[arg-type]
-        prior=prior,
-        style_control=style_control,
-        bootstrap=bootstrap,
-        cluster=cluster,  # type: ignore[arg-type]
-        anchor=anchor,
-        seed=seed,
-    ).fit(records, by=by)  # type: ignore[arg-type]
+    model = BradleyTerry(config).fit(records, by=by)  # type: ignore[arg-type]
     board = model.leaderboard(by=by, source=source, campaign=campaign)
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)

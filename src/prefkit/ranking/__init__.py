@@ -2,6 +2,7 @@
 bootstrap intervals by comparison, prompt or annotator, and leaderboards."""
 
 from prefkit.ranking._bt import Pairs, aggregate, fit_pairs, loglik_pairs
+from prefkit.ranking._config import BradleyTerryConfig
 from prefkit.ranking._data import Outcomes, RankingError, Rankings, outcomes_from_records
 from prefkit.ranking._estimator import UNIDENTIFIED_PRIOR, BradleyTerry, fit_bradley_terry
 from prefkit.ranking._leaderboard import leaderboard, leaderboard_html
@@ -11,6 +12,7 @@ from prefkit.ranking._results import Leaderboard, LeaderboardRow, RatingScale
 __all__ = [
     "UNIDENTIFIED_PRIOR",
     "BradleyTerry",
+    "BradleyTerryConfig",
     "Leaderboard",
     "LeaderboardRow",
     "Outcomes",

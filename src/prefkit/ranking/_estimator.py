@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -9,6 +10,7 @@ from typing import Any, Literal
 import numpy as np
 from scipy import linalg, sparse
 
+from prefkit._config import config_from
 from prefkit.data import Judgment
 from prefkit.ranking._bt import (
     Pairs,
@@ -21,6 +23,7 @@ from prefkit.ranking._bt import (
     strong_components,
     weak_components,
 )
+from prefkit.ranking._config import BradleyTerryConfig, Ties
 from prefkit.ranking._data import Outcomes, RankingError, Rankings, outcomes_from_records
 from prefkit.ranking._models import fit_joint, fit_style
 from prefkit.ranking._results import Leaderboard, LeaderboardRow, RatingScale
@@ -28,62 +31,45 @@ from prefkit.ranking._results import Leaderboard, LeaderboardRow, RatingScale
 __all__ = ["UNIDENTIFIED_PRIOR", "BradleyTerry", "fit_bradley_terry"]
 
 UNIDENTIFIED_PRIOR = 0.1  # the L2 prior applied when the MLE does not exist (see ``identify``)
-Cluster = Literal["none", "prompt", "annotator"]
 
 
 class BradleyTerry:
     """Bradley-Terry ratings with bootstrap confidence intervals (scikit-learn conventions).
 
     Args:
-        ties: "half" (a tie is half a win, as Chatbot Arena), "davidson", "rao-kupper", or
-            "drop".
-        prior: L2 penalty λ/2·|θ|² on the log-strengths (0: plain maximum likelihood).
-        style_control: fit per-comparison style covariates (length, headers, lists, bold) and
-            report ratings with the style effect held at zero.
-        listwise: fit rankings with Plackett-Luce instead of splitting them into pairs.
-        identify: what to do when the maximum likelihood does not exist: "auto" (fit each
-            connected group of items separately; inside a group, apply ``UNIDENTIFIED_PRIOR``
-            where an item never loses or never wins, with a warning), or "error".
-        bootstrap: resampling rounds for the intervals (0: none).
-        cluster: resample "prompt"s or "annotator"s (all their comparisons together), or
-            single comparisons ("none").
-        confidence: of the percentile intervals.
-        anchor: an item whose rating is set to ``offset``; the same shift applies to every
-            bootstrap round (the intervals keep their width).
-        scale, base, offset: rating = scale · log_base(odds) + offset (Elo-like: 400, 10, 1000).
-        seed: of the bootstrap.
+        config: the settings (:class:`BradleyTerryConfig`, whose fields document each one);
+            the defaults when omitted.
+        **overrides: any field of the config, e.g. ``BradleyTerry(prior=0.1, bootstrap=0)``.
+
+    After ``fit`` the settings are also attributes (``model.prior``), as in scikit-learn, and
+    ``cluster_`` is the cluster the bootstrap resampled (``auto`` resolved).
     """
 
-    def __init__(
-        self,
-        *,
-        ties: Literal["half", "davidson", "rao-kupper", "drop"] = "half",
-        prior: float = 0.0,
-        style_control: bool = False,
-        listwise: bool = True,
-        identify: Literal["auto", "error"] = "auto",
-        bootstrap: int = 1000,
-        cluster: Cluster = "none",
-        confidence: float = 0.95,
-        anchor: str | None = None,
-        scale: float = 400.0,
-        base: float = 10.0,
-        offset: float = 1000.0,
-        seed: int = 0,
-    ) -> None:
-        self.ties = ties
-        self.prior = prior
-        self.style_control = style_control
-        self.listwise = listwise
-        self.identify = identify
-        self.bootstrap = bootstrap
-        self.cluster = cluster
-        self.confidence = confidence
-        self.anchor = anchor
-        self.scale = scale
-        self.base = base
-        self.offset = offset
-        self.seed = seed
+    def __init__(self, config: BradleyTerryConfig | None = None, /, **overrides: Any) -> None:
+        base = config if config is not None else BradleyTerryConfig()
+        if overrides:
+            base = config_from(
+                BradleyTerryConfig,
+                {**dataclasses.asdict(base), **overrides},
+                what="BradleyTerry",
+                error=RankingError,
+            )
+        self.config = base
+        for name, value in dataclasses.asdict(base).items():
+            setattr(self, name, value)
+        self.ties: Ties
+        self.prior: float
+        self.style_control: bool
+        self.listwise: bool
+        self.identify: Literal["auto", "error"]
+        self.bootstrap: int
+        self.cluster: str
+        self.confidence: float
+        self.anchor: str | None
+        self.scale: float
+        self.base: float
+        self.offset: float
+        self.seed: int
 
     # ----------------------------------------------------------------------------- fitting
 
@@ -126,6 +112,10 @@ class BradleyTerry:
             )
         self.comparisons_ = comp
         self.rankings_ = ranks
+        self.cluster_ = self.cluster
+        if self.cluster == "auto":
+            has = "prompt" in comp.clusters or (ranks is not None and "prompt" in ranks.clusters)
+            self.cluster_ = "prompt" if has else "none"
         self.items_ = list(comp.items)
         self.warnings_: list[str] = []
         n = len(self.items_)
@@ -142,20 +132,14 @@ class BradleyTerry:
         return self
 
     def _check_params(self) -> None:
-        if self.ties not in ("half", "davidson", "rao-kupper", "drop"):
-            raise RankingError(
-                f"unknown ties {self.ties!r}; expected half, davidson, rao-kupper or drop"
-            )
-        if self.cluster not in ("none", "prompt", "annotator"):
-            raise RankingError(
-                f"unknown cluster {self.cluster!r}; expected none, prompt or annotator"
-            )
-        if self.identify not in ("auto", "error"):
-            raise RankingError(f"unknown identify {self.identify!r}; expected auto or error")
-        if self.prior < 0 or self.bootstrap < 0 or not 0 < self.confidence < 1:
-            raise RankingError("prior and bootstrap must be >= 0 and confidence between 0 and 1")
-        if self.style_control and self.ties in ("davidson", "rao-kupper"):
-            raise RankingError("style control fits ties as half a win; use ties='half' with it")
+        """Re-check the settings (attributes may have been changed after construction)."""
+        fields = {f.name for f in dataclasses.fields(BradleyTerryConfig)}
+        self.config = config_from(
+            BradleyTerryConfig,
+            {k: getattr(self, k) for k in fields},
+            what="BradleyTerry",
+            error=RankingError,
+        )
 
     def _edges(self, pairs: Pairs | None, ranks: Rankings | None, n: int) -> Pairs:
         """Pairs plus the "beats" edges implied by whole rankings (for connectivity only)."""
@@ -309,14 +293,14 @@ class BradleyTerry:
         if self.bootstrap == 0:
             return
         rng = np.random.default_rng(self.seed)
-        if self.cluster != "none":
-            ids = comp.clusters.get(self.cluster)
+        if self.cluster_ != "none":
+            ids = comp.clusters.get(self.cluster_)
             k = int(np.unique(ids).size) if ids is not None and ids.size else 0
-            if ranks is not None and self.cluster in ranks.clusters:
-                k = max(k, int(np.unique(ranks.clusters[self.cluster]).size))
+            if ranks is not None and self.cluster_ in ranks.clusters:
+                k = max(k, int(np.unique(ranks.clusters[self.cluster_]).size))
             if 0 < k < 30:
                 self.warnings_.append(
-                    f"only {k} {self.cluster}s to resample: a cluster bootstrap with so few "
+                    f"only {k} {self.cluster_}s to resample: a cluster bootstrap with so few "
                     "clusters gives unstable intervals; read them as rough"
                 )
         fast = (
@@ -335,7 +319,7 @@ class BradleyTerry:
                 self.theta_,
                 priors[int(groups[0])],
                 self.bootstrap,
-                self.cluster,
+                self.cluster_,
                 rng,
                 stats,
             )
@@ -347,7 +331,7 @@ class BradleyTerry:
                 )
             return
         reps = np.empty((self.bootstrap, len(comp.items)))
-        row_clusters, rank_clusters = _cluster_ids(comp, ranks, self.cluster)
+        row_clusters, rank_clusters = _cluster_ids(comp, ranks, self.cluster_)
         n_clusters = int(max(row_clusters.max(initial=-1), rank_clusters.max(initial=-1))) + 1
         for b in range(self.bootstrap):
             cw = np.bincount(rng.integers(0, n_clusters, n_clusters), minlength=n_clusters).astype(
@@ -445,7 +429,7 @@ class BradleyTerry:
             ),
             log_likelihood=self.loglik_,
             bootstrap=self.bootstrap,
-            cluster=self.cluster,
+            cluster=self.cluster_,
             confidence=self.confidence,
             scale=RatingScale(self.scale, self.base, self.offset, self.anchor),
             skipped=dict(self.skipped_),
