@@ -50,8 +50,8 @@ def main() -> None:
     smol = TransformerRewardModel(
         output_dir=tmp / "smol",
         max_steps=args.steps,
-        batch_size=4,
-        lr=2e-5,
+        per_device_train_batch_size=4,
+        learning_rate=2e-5,
         max_length=192,
         save_steps=10_000,
     ).fit(train)

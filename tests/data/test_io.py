@@ -284,3 +284,21 @@ def test_explicit_format_mismatch_is_explained(jsonl: Path) -> None:
         read_records(jsonl, "trl")
     with pytest.raises(PrefkitError, match="unknown format 'xml'"):
         read_records(jsonl, "xml")
+
+
+def test_load_judgments_from_files_or_store(tmp_path: Path) -> None:
+    from prefkit.data import load_judgments, open_store, sample_paths
+    from prefkit.errors import PrefkitError
+
+    path = sample_paths()[0]
+    recs, where = load_judgments(path)
+    assert recs and where == str(path)
+    both, where2 = load_judgments([path, path])
+    assert len(both) == 2 * len(recs) and where2 == f"{path}, {path}"
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    with open_store(db) as store:
+        store.add_records(recs[:5])
+    stored, url = load_judgments(db=db)
+    assert [r.id for r in stored] == [r.id for r in recs[:5]] and url.startswith("sqlite")
+    with pytest.raises(PrefkitError, match="campaign='c' selects from the store"):
+        load_judgments(path, campaign="c")

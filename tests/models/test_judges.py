@@ -214,3 +214,24 @@ def test_human_judge_matches_a_chat_prompt_with_an_empty_message() -> None:
     judge = HumanJudge([rec])
     assert judge.judge(chat, "No.", "Hello!").preference == "b"  # matched in either order
     assert judge.judge(chat, "Hello!", "Other").preference is None
+
+
+def test_load_judge_specs() -> None:
+    from prefkit.errors import PrefkitError
+    from prefkit.models import HumanJudge, RewardJudge, load_judge
+
+    recs = [
+        judgment_from_dict(
+            {"id": f"j{i}", "prompt": "p", "responses": [{"id": "x", "text": "a"}, {"id": "y", "text": "bb"}],
+             "preference": "y" if i % 2 else "x", "annotator": who}
+        )
+        for i, who in enumerate(["ann", "bob", "bob"])
+    ]  # fmt: skip
+    rules = load_judge("rules:default")
+    assert isinstance(rules, RewardJudge)
+    human = load_judge("human:ann", records=recs)
+    assert isinstance(human, HumanJudge) and human.annotator == "ann" and len(human.index) == 1
+    with pytest.raises(PrefkitError, match="no judgments by annotator 'zed'"):
+        load_judge("human:zed", records=recs)
+    with pytest.raises(PrefkitError, match=r"unknown judge 'gpt'; expected one of llm:MODEL"):
+        load_judge("gpt")

@@ -124,7 +124,9 @@ def test_minilm_reward_model_trains(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_cli_rm_train_and_eval(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import prefkit.rewards._embed as embed
 
-    monkeypatch.setattr(embed, "_load_minilm", lambda: hashed_bow)  # the logic, not MiniLM
+    monkeypatch.setattr(
+        embed, "_load_minilm", lambda device=None: hashed_bow
+    )  # the logic, not MiniLM
     monkeypatch.setenv("PREFKIT_CACHE", str(tmp_path / "cache"))
     data = tmp_path / "s.jsonl"
     write_records(synthetic_summaries(200, noise=0.3, seed=7), data)
@@ -231,12 +233,12 @@ def test_transformer_rm_trains_resumes_and_loads(tmp_path: Path) -> None:
     data = toy_pairs(strength=2.0)
     kw = dict(
         output_dir=tmp_path / "rm",
-        batch_size=4,
-        lr=0.05,
+        per_device_train_batch_size=4,
+        learning_rate=0.05,
         max_length=16,
         save_steps=3,
         use_margin=True,
-        center=0.01,
+        center_rewards_coefficient=0.01,
     )
     m = TransformerRewardModel(tmp_path / "tiny", max_steps=3, **kw).fit(data)  # type: ignore[arg-type]
     assert m.steps_ == 3 and (tmp_path / "rm" / "checkpoints" / "checkpoint-3").exists()
@@ -284,3 +286,30 @@ def test_multi_objective_heads_weights_and_safety_floor(tmp_path: Path) -> None:
     assert back(p, c, weights={"helpfulness": 1.0}) == pytest.approx(capped)
     with pytest.raises(Exception, match="unknown criteria"):
         m(p, c, weights={"speed": 1.0})
+
+
+def test_train_reward_model_holds_out_trains_and_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prefkit.rewards._embed as embed
+    from prefkit.errors import PrefkitError
+    from prefkit.rewards import RewardTrainingConfig, train_reward_model
+
+    monkeypatch.setattr(embed, "_load_minilm", lambda device=None: hashed_bow)
+    monkeypatch.setenv("PREFKIT_CACHE", str(tmp_path / "cache"))
+    data = synthetic_summaries(100, noise=0.2, seed=3)
+    cfg = RewardTrainingConfig(out=str(tmp_path / "m"), holdout=0.2, epochs=30)
+    res = train_reward_model(data, cfg)
+    assert (res.train_records, res.heldout_records) == (80, 20)
+    assert res.heldout_accuracy is not None and res.heldout_accuracy > 0.5
+    assert "reward" not in res.to_dict() and res.to_dict()["kind"] == "embedding"
+    back = load_reward_model(res.model)
+    assert back.train_pairs_ == 80
+    saved = json.loads((tmp_path / "m" / "metrics.json").read_text())
+    assert saved["heldout_records"] == 20
+    prompts, texts = ["q"] * 2, [data[0].responses[0].text, data[0].responses[1].text]
+    assert back(prompts, texts) == pytest.approx(res.reward(prompts, texts), abs=1e-5)
+    with pytest.raises(PrefkitError, match=r"holdout 1.0 must be in \[0, 1\)"):
+        train_reward_model(data, holdout=1.0)
+    with pytest.raises(PrefkitError, match="unknown kind 'forest'"):
+        RewardTrainingConfig(kind="forest")  # type: ignore[arg-type]

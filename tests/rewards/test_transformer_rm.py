@@ -63,7 +63,7 @@ def test_value_header_transformer_rm_ranks_by_condition(tmp_path: Path) -> None:
     tiny_model(tmp_path / "tiny", words, hidden=32)
     m = TransformerRewardModel(
         tmp_path / "tiny", output_dir=tmp_path / "rm", conditional=True, max_steps=60,
-        batch_size=8, lr=3e-3, max_length=96, save_steps=1000,
+        per_device_train_batch_size=8, learning_rate=3e-3, max_length=96, save_steps=1000,
     ).fit(data)  # fmt: skip
     assert sum(m.loss_history_[-5:]) / 5 < 0.5 * sum(m.loss_history_[:5]) / 5
     p, c = [PROMPT, PROMPT], [DIRECT, CAUTIOUS]
@@ -82,7 +82,7 @@ def test_lora_trains_only_adapters(tmp_path: Path) -> None:
     tiny_model(tmp_path / "tiny")
     m = TransformerRewardModel(
         tmp_path / "tiny", output_dir=tmp_path / "rm", lora=True, lora_r=4, max_steps=8,
-        batch_size=4, lr=0.05, max_length=16, save_steps=1000,
+        per_device_train_batch_size=4, learning_rate=0.05, max_length=16, save_steps=1000,
     ).fit(toy_pairs())  # fmt: skip
     assert m.loss_history_[-1] < m.loss_history_[0]
     base = AutoModelForCausalLM.from_pretrained(tmp_path / "tiny").state_dict()
@@ -98,8 +98,8 @@ SCRIPT = """
 import sys
 from prefkit.rewards import TransformerRewardModel
 from tests.rewards.test_transformer_rm import toy_pairs
-TransformerRewardModel(sys.argv[1], output_dir=sys.argv[2], max_steps=100000, batch_size=4,
-                       lr=0.01, max_length=16, save_steps=2).fit(toy_pairs())
+TransformerRewardModel(sys.argv[1], output_dir=sys.argv[2], max_steps=100000, per_device_train_batch_size=4,
+                       learning_rate=0.01, max_length=16, save_steps=2).fit(toy_pairs())
 """
 
 
@@ -133,7 +133,7 @@ def test_training_resumes_after_the_process_is_killed(tmp_path: Path) -> None:
     step = int(last.name.split("-")[1])
     assert step >= 4
     m = TransformerRewardModel(
-        tmp_path / "tiny", output_dir=out, max_steps=step + 3, batch_size=4, lr=0.01,
+        tmp_path / "tiny", output_dir=out, max_steps=step + 3, per_device_train_batch_size=4, learning_rate=0.01,
         max_length=16, save_steps=2,
     ).fit(toy_pairs())  # fmt: skip
     assert m.resumed_from_ == str(last)

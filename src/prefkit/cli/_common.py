@@ -66,13 +66,9 @@ CampaignOption = Annotated[
 def load_judgments(
     paths: Path | Sequence[Path] | None, db: str | None, campaign: str | None
 ) -> tuple[list[Any], str]:
-    """Records from files, or from the store (optionally one campaign), and where they came from."""
-    from prefkit.data import open_store, read_records
+    """``prefkit.data.load_judgments`` with the CLI's flag names in its one error."""
+    from prefkit.data import load_judgments as load
 
-    files = [paths] if isinstance(paths, Path) else list(paths or [])
-    if files:
-        if campaign is not None:
-            raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
-        return [r for p in files for r in read_records(p)], ", ".join(map(str, files))
-    with open_store(db) as store:
-        return store.records(campaign=campaign), store.safe_url
+    if paths and campaign is not None:
+        raise PrefkitError("--campaign selects from the store; drop PATH or --campaign")
+    return load(paths, db=db, campaign=campaign)

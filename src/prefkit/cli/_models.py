@@ -26,8 +26,10 @@ from prefkit.errors import PrefkitError
 __all__ = ["register"]
 
 judge_app = typer.Typer(help="LLM, reward-model, rule and human judges.", no_args_is_help=True)
-JUDGES = ("llm:MODEL", "reward:DIR", "rules:FILE.yaml|default", "human:ANNOTATOR")
-JudgeArg = Annotated[str, typer.Argument(help=f"One of {', '.join(JUDGES)}.")]
+JudgeArg = Annotated[
+    str,
+    typer.Argument(help="One of llm:MODEL, reward:DIR, rules:FILE.yaml|default, human:ANNOTATOR."),
+]
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="Judgment files; else the store.")]
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", help="Only the first N pairs.")]
@@ -104,27 +106,13 @@ def generate(
 def _judge(
     spec: str, records: list[Any], criterion: str, max_new_tokens: int = 96
 ) -> tuple[Any, list[Any]]:
-    """The judge named by ``spec``, and the records it is checked on."""
-    from prefkit.models import HumanJudge, LLMJudge, RewardJudge, load_generator
+    """The judge named by ``spec``, and the records it is checked on (a person's own aside)."""
+    from prefkit.models import HumanJudge, load_judge
 
-    kind, _, rest = spec.partition(":")
-    if kind == "llm" and rest:
-        gen = load_generator(rest)
-        return LLMJudge(gen, criterion=criterion, max_new_tokens=max_new_tokens), records
-    if kind == "reward" and rest:
-        from prefkit.rewards import load_reward_model
-
-        return RewardJudge(load_reward_model(rest)), records
-    if kind == "rules" and rest:
-        from prefkit.rewards import load_rules
-
-        return RewardJudge(load_rules(None if rest == "default" else rest)), records
-    if kind == "human" and rest:
-        mine = [r for r in records if r.annotator == rest]
-        if not mine:
-            raise PrefkitError(f"no judgments by annotator {rest!r} to judge with")
-        return HumanJudge(mine, annotator=rest), [r for r in records if r.annotator != rest]
-    raise PrefkitError(f"unknown judge {spec!r}; expected one of {list(JUDGES)}")
+    j = load_judge(spec, records=records, criterion=criterion, max_new_tokens=max_new_tokens)
+    if isinstance(j, HumanJudge):
+        return j, [r for r in records if r.annotator != j.annotator]
+    return j, records
 
 
 @judge_app.command("eval")

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
-from prefkit.errors import PrefkitError
+from prefkit.cli._config import config_options
+from prefkit.rewards import RewardTrainingConfig
 
 __all__ = ["register"]
 
@@ -31,121 +32,37 @@ def _records(paths: list[Path] | None, db: str | None, campaign: str | None) -> 
     return load_judgments(paths, db, campaign)[0]
 
 
-def _split(records: list[Any], holdout: float, seed: int) -> tuple[list[Any], list[Any]]:
-    import numpy as np
-
-    order = np.random.default_rng(seed).permutation(len(records))
-    cut = round(len(records) * (1 - holdout))
-    return [records[i] for i in order[:cut]], [records[i] for i in order[cut:]]
-
-
 @rm_app.command("train")
+@config_options(RewardTrainingConfig)
 def train(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Judgment files; else the store.")
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder to save the model in.")] = Path(
-        "reward-model"
-    ),
     db: DbOption = None,
     campaign: Annotated[
         str | None, typer.Option("--campaign", help="Only this campaign (store).")
     ] = None,
-    kind: Annotated[
-        str, typer.Option("--kind", help="embedding (MiniLM + a head) or transformer (TRL).")
-    ] = "embedding",
-    head: Annotated[str, typer.Option("--head", help="Embedding head: linear or mlp.")] = "linear",
-    epochs: Annotated[
-        float | None,
-        typer.Option(
-            "--epochs", help="Passes over the pairs (default: embedding 60, transformer 1)."
-        ),
-    ] = None,
-    conditional: Annotated[
-        bool,
-        typer.Option("--conditional", help="Value headers: condition on metadata.condition."),
-    ] = False,
-    base: Annotated[
-        str | None, typer.Option("--base", help="Transformer base folder (default SmolLM2).")
-    ] = None,
-    lora: Annotated[bool, typer.Option("--lora", help="Transformer: LoRA adapters.")] = False,
-    max_steps: Annotated[
-        int, typer.Option("--max-steps", help="Transformer: stop after this many steps.")
-    ] = -1,
-    holdout: Annotated[
-        float, typer.Option("--holdout", help="Share of records held out for the metrics.")
-    ] = 0.3,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the split and the head.")] = 0,
     as_json: JsonOption = False,
+    config: RewardTrainingConfig = RewardTrainingConfig(),
 ) -> None:
     """Train a reward model and save it: the embedding model (all-MiniLM-L6-v2 + a
     Bradley-Terry head) or a transformer through TRL's RewardTrainer (SmolLM2 by default;
     checkpoints in OUT/checkpoints, and a rerun resumes from the last complete one)."""
-    from prefkit.rewards import EmbeddingRewardModel, TransformerRewardModel, diagnose_reward
+    from prefkit.rewards import train_reward_model
 
-    if kind not in ("embedding", "transformer"):
-        raise PrefkitError(f"unknown --kind {kind!r}; expected embedding or transformer")
-    if head not in ("linear", "mlp"):
-        raise PrefkitError(f"unknown --head {head!r}; expected linear or mlp")
-    if not 0 <= holdout < 1:
-        raise PrefkitError(f"--holdout {holdout} must be in [0, 1)")
-    records = _records(paths, db, campaign)
-    train_recs, test_recs = _split(records, holdout, seed)
-    model: Any
-    if kind == "embedding":
-        model = EmbeddingRewardModel(
-            head=head,  # type: ignore[arg-type]
-            epochs=int(epochs or 60),
-            seed=seed,
-            conditional=conditional,
-        ).fit(train_recs)
-    else:
-        model = TransformerRewardModel(
-            base,
-            output_dir=out,
-            lora=lora,
-            max_steps=max_steps,
-            epochs=epochs or 1.0,
-            seed=seed,
-            conditional=conditional,
-        ).fit(train_recs)
-    metrics: dict[str, Any] = {
-        "train_records": len(train_recs),
-        "heldout_records": len(test_recs),
-        "seed": seed,
-    }
-    if test_recs:
-        res = diagnose_reward(model, test_recs, failures=0)
-        metrics |= {
-            "heldout_accuracy": res.evaluation.accuracy,
-            "heldout_ci": list(res.evaluation.ci) if res.evaluation.ci else None,
-            "heldout_ece": res.calibration.ece,
-            "longer_wins": res.evaluation.baselines["longer"].accuracy,
-        }
-    if kind == "embedding":
-        model.save(out, metrics)
-    else:
-        model.save_metrics(metrics)
-    result = {
-        "model": str(out),
-        "cpu_seconds": model.cpu_seconds_,
-        "loss_first": model.loss_history_[0],
-        "loss_last": model.loss_history_[-1],
-        **metrics,
-    }
+    res = train_reward_model(_records(paths, db, campaign), config)
     if as_json:
-        print_json(result)
+        print_json(res.to_dict())
         return
-    first, last = model.loss_history_[0], model.loss_history_[-1]
     console.print(
-        f"saved {out}: {model.cpu_seconds_:.1f} CPU s, loss {first:.3f} -> {last:.3f}",
+        f"saved {res.model}: {res.cpu_seconds:.1f} CPU s, loss {res.loss_first:.3f} -> "
+        f"{res.loss_last:.3f}",
         highlight=False,
     )
-    if "heldout_accuracy" in metrics:
-        acc, longer = 100 * metrics["heldout_accuracy"], 100 * metrics["longer_wins"]
+    if res.heldout_accuracy is not None and res.longer_wins is not None:
         console.print(
-            f"held-out accuracy {acc:.1f} % on {len(test_recs)} records "
-            f"(longer wins {longer:.1f} %)",
+            f"held-out accuracy {100 * res.heldout_accuracy:.1f} % on {res.heldout_records} "
+            f"records (longer wins {100 * res.longer_wins:.1f} %)",
             highlight=False,
         )
 

@@ -30,6 +30,7 @@ from prefkit.data._io import (
     records_to_dataset,
     write_records,
 )
+from prefkit.data._load import load_judgments
 from prefkit.data._mapping import ColumnMap, ResponseColumns, load_column_map, records_from_wide
 from prefkit.data._records import (
     Judgment,
@@ -82,6 +83,7 @@ __all__ = [
     "iter_records",
     "judgment_from_dict",
     "load_column_map",
+    "load_judgments",
     "load_records",
     "open_store",
     "prompt_key",

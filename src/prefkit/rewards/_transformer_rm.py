@@ -22,13 +22,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from prefkit._device import pick_device
 from prefkit._extras import require
 from prefkit.data import Comparison, Judgment, render_prompt
 from prefkit.errors import PrefkitError
 from prefkit.rewards._evaluate import as_comparisons
 from prefkit.rewards._text import as_text
 
-__all__ = ["TransformerRewardModel", "smollm2_checkpoint"]
+__all__ = ["TRAINING_DEFAULTS", "TransformerRewardModel", "smollm2_checkpoint"]
 
 FORMAT = "prefkit-reward-model/1"
 
@@ -55,43 +56,116 @@ def complete_checkpoints(folder: Path) -> list[Path]:
     return sorted(done, key=lambda p: int(p.name.split("-")[1]))
 
 
+# prefkit's defaults for TRL's RewardConfig fields the user does not set (TRL's own defaults
+# suit a GPU cluster: batch 8, max_length 1024, logging to every installed tracker)
+TRAINING_DEFAULTS: dict[str, Any] = {
+    "per_device_train_batch_size": 4,
+    "learning_rate": 1e-5,
+    "num_train_epochs": 1.0,
+    "max_length": 256,
+    "save_strategy": "steps",
+    "save_steps": 50,
+    "logging_steps": 1,
+    "report_to": [],
+    "seed": 0,
+}
+
+
+def reward_config_fields() -> set[str]:
+    """The names of ``trl.RewardConfig``'s fields."""
+    require("trl", what="training a transformer reward model")
+    import dataclasses
+
+    from trl import RewardConfig
+
+    return {f.name for f in dataclasses.fields(RewardConfig)}
+
+
 class TransformerRewardModel:
-    """A sequence-classification head on a causal LM, trained with TRL's ``RewardTrainer``."""
+    """A sequence-classification head on a causal LM, trained with TRL's ``RewardTrainer``.
+
+    Args:
+        base: a model folder (default: SmolLM2-135M-Instruct, converted once).
+        output_dir: the saved model's folder; TRL writes its checkpoints in
+            ``output_dir/checkpoints`` and a later ``fit`` resumes from the last complete one.
+        args: a ``trl.RewardConfig`` to train with as it is (``output_dir`` aside).
+        lora: train LoRA adapters (peft) of rank ``lora_r`` and merge them after training.
+        use_margin: pass the preference strength as TRL's ``margin`` column.
+        conditional: a value-header model (``metadata.condition`` before the input).
+        condition_key: the metadata key of the condition.
+        device: where the trained model scores (default: ``cuda`` when PyTorch sees a GPU);
+            training places itself as TRL does (``use_cpu`` defaults to "no GPU here").
+        **training: any ``trl.RewardConfig`` field by its own name (``learning_rate``,
+            ``num_train_epochs``, ``max_steps``, ``center_rewards_coefficient``…), over
+            ``args`` or over prefkit's ``TRAINING_DEFAULTS``.
+    """
 
     def __init__(
         self,
         base: str | Path | None = None,
         *,
         output_dir: str | Path = "reward-model",
+        args: Any = None,
         lora: bool = False,
         lora_r: int = 8,
-        max_steps: int = -1,
-        epochs: float = 1.0,
-        batch_size: int = 4,
-        lr: float = 1e-5,
-        max_length: int = 256,
         use_margin: bool = False,
-        center: float = 0.0,
-        save_steps: int = 50,
-        seed: int = 0,
         conditional: bool = False,
         condition_key: str = "condition",
+        device: str | None = None,
+        **training: Any,
     ) -> None:
+        if training:
+            known = reward_config_fields()
+            unknown = sorted(set(training) - known)
+            if unknown:
+                raise PrefkitError(
+                    f"unknown RewardConfig field(s) {unknown}; TRL's RewardConfig has e.g. "
+                    "learning_rate, num_train_epochs, max_steps, per_device_train_batch_size, "
+                    "max_length, center_rewards_coefficient, save_steps"
+                )
+            if "output_dir" in training:
+                raise PrefkitError("give output_dir as itself, not among the training fields")
         self.base = base
         self.output_dir = Path(output_dir)
+        self.args = args
+        self.training = dict(training)
         self.lora = lora
         self.lora_r = lora_r
-        self.max_steps = max_steps
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.max_length = max_length
         self.use_margin = use_margin
-        self.center = center
-        self.save_steps = save_steps
-        self.seed = seed
         self.conditional = conditional
         self.condition_key = condition_key
+        self.device = device
+
+    def _setting(self, name: str) -> Any:
+        if name in self.training:
+            return self.training[name]
+        if self.args is not None:
+            return getattr(self.args, name)
+        return TRAINING_DEFAULTS.get(name)
+
+    @property
+    def max_length(self) -> int:
+        """Tokens per scored text (RewardConfig's ``max_length``)."""
+        return int(self._setting("max_length") or 256)
+
+    @property
+    def center(self) -> float:
+        """RewardConfig's ``center_rewards_coefficient`` (0: none)."""
+        return float(self._setting("center_rewards_coefficient") or 0.0)
+
+    def reward_config(self) -> Any:
+        """The ``trl.RewardConfig`` that ``fit`` trains with."""
+        import dataclasses
+
+        import torch
+        from trl import RewardConfig
+
+        ckpt = str(self.output_dir / "checkpoints")
+        if self.args is not None:
+            return dataclasses.replace(self.args, output_dir=ckpt, **self.training)
+        gpu = torch.cuda.is_available()
+        placed = {"use_cpu": not gpu, "bf16": gpu and torch.cuda.is_bf16_supported()}
+        return RewardConfig(output_dir=ckpt, **{**placed, **TRAINING_DEFAULTS, **self.training})
 
     @property
     def __name__(self) -> str:
@@ -104,7 +178,7 @@ class TransformerRewardModel:
         import torch
         from datasets import Dataset
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
-        from trl import RewardConfig, RewardTrainer
+        from trl import RewardTrainer
 
         pairs = [p for p in as_comparisons(data) if p.verdict != "tie"]
         if not pairs:
@@ -135,7 +209,9 @@ class TransformerRewardModel:
         tok = AutoTokenizer.from_pretrained(base)
         if tok.pad_token is None:
             tok.pad_token = tok.eos_token
-        torch.manual_seed(self.seed)  # the new score head is initialised here, before args.seed
+        torch.manual_seed(
+            int(self._setting("seed") or 0)
+        )  # the new score head is initialised here, before args.seed
         model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=1)
         model.config.pad_token_id = tok.pad_token_id
         peft_config = None
@@ -143,22 +219,7 @@ class TransformerRewardModel:
             from peft import LoraConfig
 
             peft_config = LoraConfig(r=self.lora_r, lora_alpha=2 * self.lora_r, task_type="SEQ_CLS")
-        args = RewardConfig(
-            output_dir=str(self.output_dir / "checkpoints"),
-            per_device_train_batch_size=self.batch_size,
-            num_train_epochs=self.epochs,
-            max_steps=self.max_steps,
-            learning_rate=self.lr,
-            max_length=self.max_length,
-            center_rewards_coefficient=self.center or None,
-            bf16=False,
-            use_cpu=True,
-            report_to=[],
-            logging_steps=1,
-            save_strategy="steps",
-            save_steps=self.save_steps,
-            seed=self.seed,
-        )
+        args = self.reward_config()
         trainer = RewardTrainer(
             model=model,
             args=args,
@@ -200,7 +261,8 @@ class TransformerRewardModel:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         self.tokenizer_ = AutoTokenizer.from_pretrained(folder)
-        self.model_ = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+        model = AutoModelForSequenceClassification.from_pretrained(folder).eval()
+        self.model_ = model.to(pick_device(self.device))
 
     def __call__(
         self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
@@ -230,12 +292,13 @@ class TransformerRewardModel:
                     padding=True,
                     truncation=True,
                     max_length=self.max_length,
-                )
+                ).to(self.model_.device)
                 out.extend(float(x) for x in self.model_(**enc).logits[:, 0])
         return out
 
     @classmethod
-    def load(cls, folder: str | Path) -> TransformerRewardModel:
+    def load(cls, folder: str | Path, *, device: str | None = None) -> TransformerRewardModel:
+        """A saved model (``device``: where it scores; default ``cuda`` when there is one)."""
         path = Path(folder)
         cfg = json.loads((path / "config.json").read_text("utf-8"))
         if cfg.get("format") != FORMAT or cfg.get("kind") != "transformer":
@@ -244,12 +307,13 @@ class TransformerRewardModel:
             cfg["base"],
             output_dir=path,
             lora=cfg["lora"],
-            max_length=cfg["max_length"],
             use_margin=cfg["use_margin"],
-            center=cfg["center"],
             conditional=cfg.get("conditional", False),
+            device=device,
             condition_key=cfg.get("condition_key", "condition"),
         )
+        # the scoring settings it was trained with (set directly: loading needs no TRL)
+        m.training = {"max_length": cfg["max_length"], "center_rewards_coefficient": cfg["center"]}
         m.loss_history_, m.steps_, m.cpu_seconds_ = cfg["loss"], cfg["steps"], cfg["cpu_seconds"]
         m._load_model(path / "model")
         return m
