@@ -302,3 +302,26 @@ def test_load_judgments_from_files_or_store(tmp_path: Path) -> None:
     assert [r.id for r in stored] == [r.id for r in recs[:5]] and url.startswith("sqlite")
     with pytest.raises(PrefkitError, match="campaign='c' selects from the store"):
         load_judgments(path, campaign="c")
+
+
+def test_parallel_is_a_parameter_and_the_env_var_only_a_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefkit.data._bulk import _use_helper
+
+    small = tmp_path / "a.jsonl"
+    small.write_text('{"prompt": "p", "response_a": "x", "response_b": "y", "winner": "a"}\n')
+    monkeypatch.delenv("PREFKIT_IMPORT_PARALLEL", raising=False)
+    assert _use_helper(small, "jsonl", True) and not _use_helper(small, "jsonl", False)
+    assert not _use_helper(small, "jsonl", None)  # below PARALLEL_MIN_BYTES
+    monkeypatch.setenv("PREFKIT_IMPORT_PARALLEL", "1")
+    assert _use_helper(small, "jsonl", None) and not _use_helper(small, "jsonl", False)
+    from typer.testing import CliRunner
+
+    from prefkit.cli import app
+
+    for flag in ("--parallel", "--no-parallel"):
+        db = f"sqlite:///{tmp_path / (flag + '.db')}"
+        res = CliRunner().invoke(app, ["import", str(small), "--db", db, flag, "--json"])
+        assert res.exit_code == 0, res.output
+        assert '"added": 1' in res.output

@@ -124,6 +124,16 @@ def import_(
             "JSON lines or a JSON array (see prefkit.data.ColumnMap).",
         ),
     ] = None,
+    parallel: Annotated[
+        bool | None,
+        typer.Option(
+            "--parallel/--no-parallel",
+            help="Read big JSON-lines files in a helper process (default: when a file is at "
+            "least 8 MiB and there is more than one CPU; $PREFKIT_IMPORT_PARALLEL=0|1 "
+            "overrides the default).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import judgments into the store, all-or-nothing (others keep writing meanwhile)."""
@@ -144,6 +154,7 @@ def import_(
             squality_mode=squality_mode,
             progress=lambda n: bar.update(task, completed=n),
             mapping=mapping,
+            parallel=parallel,
         )
         where = store.safe_url
     n_records = sum(res.n_records for res in results)

@@ -126,8 +126,8 @@ def _helper_batches(
                 proc.wait(timeout=10)
                 raise PrefkitError(
                     f"{path}: the reader process stopped without finishing (exit code "
-                    f"{proc.returncode}); nothing was written. Set PREFKIT_IMPORT_PARALLEL=0 "
-                    "to read in this process"
+                    f"{proc.returncode}); nothing was written. Pass parallel=False "
+                    "(or set PREFKIT_IMPORT_PARALLEL=0) to read in this process"
                 ) from None
             tag = msg[0]
             if tag == "batch":
