@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint format clean
+.PHONY: run test bench lint format clean wheel-check docs
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(VENV)/bin/prefkit serve --demo --db sqlite:///./prefkit-demo.db
 
 test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider --durations=15
 
 bench: $(STAMP)
 	$(PY) bench/import_export.py
@@ -41,6 +41,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests bench examples
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+wheel-check: $(STAMP)
+	bash .ci/wheel_check.sh
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format src tests bench examples
