@@ -28,6 +28,11 @@ SCHEMAS = {
         "RewardDiagnostics",
         "prefkit rm eval --json (the evaluation's fields, flattened, then these)",
     ),
+    "trained_reward_model.json": (
+        "prefkit.rewards",
+        "TrainedRewardModel",
+        "prefkit rm train --json",
+    ),
 }
 
 

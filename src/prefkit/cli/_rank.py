@@ -1,15 +1,7 @@
 """``prefkit rank``: a leaderboard from preferences.
 
-``--json`` prints ``BradleyTerry.to_dict()``::
-
-    {"items": int, "comparisons": int, "rankings": int, "groups": int, "ties": str,
-     "tie_parameter": float|null, "prior": float, "priors_applied": {group: float},
-     "style_control": bool, "style_coefficients": {feature: float}|null,
-     "log_likelihood": float, "bootstrap": int, "cluster": str (auto resolved), "confidence": float,
-     "scale": {"scale", "base", "offset", "anchor"}, "skipped": {reason: int},
-     "warnings": [str],
-     "leaderboard": [{"item", "rating", "ci": [low, high]|null, "rank", "theta", "wins",
-                      "losses", "ties", "games", "group"}]}
+``--json`` prints ``Leaderboard.to_dict()``, whose JSON Schema is ``docs/schemas/leaderboard.json``
+(generated from the class).
 """
 
 from __future__ import annotations

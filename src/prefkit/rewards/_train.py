@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from prefkit._config import check_config, setting
 from prefkit._result import Result
@@ -54,6 +54,20 @@ class TrainedRewardModel(Result):
 
     ``to_dict()`` is the ``prefkit rm train --json`` output; ``reward`` is the trained model
     itself (a reward function), not part of the dict.
+
+    Attributes:
+        model: the folder the model was saved in (``load_reward_model`` reads it).
+        kind: embedding or transformer.
+        cpu_seconds: CPU time of training.
+        loss_first: the first logged training loss.
+        loss_last: the last logged training loss.
+        train_records: records trained on.
+        heldout_records: records held out.
+        seed: of the split and of training.
+        heldout_accuracy: pairwise accuracy on the held-out records (null without any).
+        heldout_ci: its 95 % Wilson interval.
+        heldout_ece: expected calibration error of σ(margin) on the held-out pairs.
+        longer_wins: the accuracy of "the longer response wins" on the same pairs.
     """
 
     model: str
@@ -68,12 +82,7 @@ class TrainedRewardModel(Result):
     heldout_ci: tuple[float, float] | None
     heldout_ece: float | None
     longer_wins: float | None
-    reward: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = super().to_dict()
-        out.pop("reward", None)
-        return out
+    reward: ClassVar[Any] = None  # set per instance by train_reward_model; not in to_dict()
 
 
 def split_records(
@@ -152,7 +161,7 @@ def train_reward_model(
         model.save(out, saved)
     else:
         model.save_metrics(saved)
-    return TrainedRewardModel(
+    result = TrainedRewardModel(
         model=str(out),
         kind=cfg.kind,
         cpu_seconds=float(model.cpu_seconds_),
@@ -160,5 +169,6 @@ def train_reward_model(
         loss_last=float(model.loss_history_[-1]),
         **metrics,
         **held,
-        reward=model,
     )
+    object.__setattr__(result, "reward", model)  # frozen: the model rides beside the figures
+    return result
