@@ -42,6 +42,9 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
 wheel-check: $(STAMP)
 	bash .ci/wheel_check.sh
 
@@ -50,4 +53,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix src tests bench examples
 
 clean:
-	rm -rf $(VENV) prefkit-demo.db*
+	rm -rf $(VENV) prefkit-demo.db* site
