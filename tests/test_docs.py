@@ -75,3 +75,19 @@ def test_readme_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert ran == len(blocks) - 1
     assert ns["res"].heldout_records > 0  # type: ignore[attr-defined]
     assert {row.item for row in ns["board"].rows} == {"bart", "bart-dpr", "human"}  # type: ignore[attr-defined]
+
+
+def test_every_public_function_and_class_has_a_docstring() -> None:
+    import importlib
+    import inspect
+
+    missing = []
+    for name in ("data", "analysis", "ranking", "rewards", "models", "annotate", "reports"):
+        mod = importlib.import_module(f"prefkit.{name}")
+        for attr in mod.__all__:
+            obj = getattr(mod, attr)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and not (
+                obj.__doc__ or ""
+            ).strip():
+                missing.append(f"prefkit.{name}.{attr}")
+    assert not missing

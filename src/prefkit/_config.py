@@ -54,7 +54,8 @@ def choices_of(tp: Any) -> tuple[Any, ...] | None:
 
 def check_config(config: Any, error: type[PrefkitError] = PrefkitError) -> None:
     """Raise ``error`` naming the field, the value and the choices when a ``Literal`` field holds
-    something else (call it from ``__post_init__``)."""
+    something else (call it from ``__post_init__``).
+    """
     hints = _hints(type(config))
     for f in dataclasses.fields(config):
         allowed = choices_of(hints[f.name])

@@ -7,7 +7,8 @@ __all__ = ["pick_device"]
 
 def pick_device(device: str | None = None) -> str:
     """``device`` itself when given (``"cpu"``, ``"cuda"``, ``"cuda:1"``), else ``"cuda"`` when
-    PyTorch sees a GPU, else ``"cpu"``."""
+    PyTorch sees a GPU, else ``"cpu"``.
+    """
     if device is not None:
         return device
     import torch

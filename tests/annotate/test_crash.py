@@ -8,6 +8,8 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,6 +23,7 @@ def load_bench() -> ModuleType:
     return mod
 
 
+@pytest.mark.slow
 def test_acknowledged_submissions_survive_kill_9(db_url: str, tmp_path: Path) -> None:
     bench = load_bench()
     tokens = bench.setup(db_url, annotators=50, pairs=1500, overlap=3)

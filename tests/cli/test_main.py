@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def prefkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     code = "import sys; from prefkit.cli import main; sys.argv = ['prefkit', *sys.argv[1:]]; main()"
@@ -14,6 +16,7 @@ def prefkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_main_turns_errors_into_one_line_and_an_exit_status(tmp_path: Path) -> None:
     ok = prefkit("--help", cwd=tmp_path)
     assert ok.returncode == 0 and "rank" in ok.stdout

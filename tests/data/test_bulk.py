@@ -31,6 +31,7 @@ def _many(n: int) -> list[dict]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("parallel", [True, False])
 def test_both_paths_store_the_same_records(store: Store, tmp_path: Path, parallel: bool) -> None:
     rows = _many(12_001)  # more than two helper batches of 5,000

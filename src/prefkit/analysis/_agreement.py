@@ -94,7 +94,8 @@ def kappa_from_confusion(
     confusion: np.ndarray, weights: Literal["linear", "quadratic"] | None = None
 ) -> float | None:
     """Cohen's κ from a k × k confusion matrix (rows: one rater's categories, columns: the
-    other's, in one order); None where it is undefined (chance agreement already perfect)."""
+    other's, in one order); None where it is undefined (chance agreement already perfect).
+    """
     m = np.asarray(confusion, dtype=float)
     k = m.shape[0]
     expected = np.outer(m.sum(axis=1), m.sum(axis=0)) / m.sum()
@@ -291,7 +292,8 @@ def krippendorff_alpha_codes(
 ) -> AlphaResult:
     """:func:`krippendorff_alpha` from (unit index, value) pairs instead of a raters × units
     matrix: the same numbers, without a dense matrix (crowd data with thousands of raters).
-    Unit indices are integers >= 0; NaN values are missing."""
+    Unit indices are integers >= 0; NaN values are missing.
+    """
     if level not in LEVELS:
         raise AnalysisError(f"unknown level {level!r}; expected one of {list(LEVELS)}")
     stats = _UnitStats.from_codes(np.asarray(units), np.asarray(values, dtype=float), level)
@@ -413,7 +415,8 @@ class _UnitStats:
 
     def alphas(self, ws: np.ndarray) -> np.ndarray:
         """α for each row of unit weights ``ws`` (bootstrap replicates; NaN where undefined):
-        the same sums as :meth:`alpha`, as matrix products over a block of replicates."""
+        the same sums as :meth:`alpha`, as matrix products over a block of replicates.
+        """
         m = self.m
         if self.level not in ("nominal", "interval"):
             return np.array([self.alpha(w, strict=False) for w in ws])

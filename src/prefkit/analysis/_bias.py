@@ -70,7 +70,8 @@ __all__ = ["length_bias", "logistic_regression", "position_bias", "ratings_vs_pr
 
 def position_bias(votes: ComparisonSet | Sequence[Vote]) -> PositionBias:
     """P(the left response wins) over non-tie comparisons with a known ``shown`` order, overall
-    and per annotator, with an exact two-sided binomial test of P(left) = 0.5."""
+    and per annotator, with an exact two-sided binomial test of P(left) = 0.5.
+    """
     test_name = "exact two-sided binomial test of P(left) = 0.5"
     c = _cols(votes)
     known = (c.shown_first >= 0) & (c.verdict != 2)

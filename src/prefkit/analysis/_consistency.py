@@ -75,7 +75,8 @@ def _repeated(comps: ComparisonSet) -> np.ndarray:
 
 def _in_triads(comps: ComparisonSet) -> np.ndarray:
     """Rows in a block (annotator, prompt) with three or more responses: only they can form a
-    triad."""
+    triad.
+    """
     c = comps.columns
     if not len(c):
         return np.zeros(0, dtype=bool)
@@ -154,7 +155,7 @@ def self_consistency(comps: ComparisonSet | Sequence[Comparison]) -> SelfConsist
 
 
 def _geq(rel: dict[tuple[str, str], str], a: str, b: str) -> bool:
-    """a ≽ b: a won against b, or they tied."""
+    """A ≽ b: a won against b, or they tied."""
     w = rel.get((a, b)) if (a, b) in rel else rel.get((b, a))
     return w in (a, TIE)
 

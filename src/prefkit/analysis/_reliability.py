@@ -42,7 +42,8 @@ def dawid_skene(
     estimation of observer error-rates using the EM algorithm". Starts from the majority vote;
     a small additive ``smoothing`` keeps confusion rows away from zero. Converged when no
     posterior moves by more than ``tol`` or the log-likelihood gains less than ``tol`` of its
-    size in an iteration. Raises if EM does not converge within ``max_iter`` iterations."""
+    size in an iteration. Raises if EM does not converge within ``max_iter`` iterations.
+    """
     if not labels:
         raise AnalysisError("Dawid-Skene needs labels; there are none")
     units = sorted({u for u, _, _ in labels})
@@ -81,7 +82,8 @@ def dawid_skene_codes(
 ) -> DawidSkeneCodes:
     """:func:`dawid_skene` on (unit, annotator, label) index arrays; reliability per annotator
     index. Units with the same labels from the same annotators are one weighted pattern (EM
-    treats them alike), so few annotators over many units cost little."""
+    treats them alike), so few annotators over many units cost little.
+    """
     n_a = int(n_annotators if n_annotators is not None else a.max() + 1)
     order = np.lexsort((a, u))
     u, a, v = u[order], a[order], v[order]

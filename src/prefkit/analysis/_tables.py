@@ -2,7 +2,8 @@
 preference, rating and label agreement (raw, Cohen per pair, Fleiss, Krippendorff, confusion,
 Dawid–Skene, leave-one-out majority, leniency). Everything is array arithmetic over the
 (unit, annotator, category) codes, so it stays linear in the judgments however many annotators
-there are; the numbers equal the per-pair reference implementations (tests hold them equal)."""
+there are; the numbers equal the per-pair reference implementations (tests hold them equal).
+"""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ class CodeTable:
         return np.bincount(self.u, minlength=len(self.units))
 
     def counts(self) -> np.ndarray:
-        """units × categories: how many annotators gave each category."""
+        """Units × categories: how many annotators gave each category."""
         k = max(self.k, 1)
         flat = np.bincount(self.u * k + self.v, minlength=len(self.units) * k)
         return flat.reshape(len(self.units), k)
@@ -358,7 +359,8 @@ class CodeTable:
 
 def _kappa(m: np.ndarray, weights: str | None, cats: list[Any]) -> tuple[float | None, str | None]:
     """Cohen's κ from a confusion matrix (Cohen 1960; weighted: Cohen 1968), with the note
-    where it is undefined."""
+    where it is undefined.
+    """
     value = kappa_from_confusion(m, weights)  # type: ignore[arg-type]
     if value is None:
         only = f" ({cats[0]!r})" if cats else ""

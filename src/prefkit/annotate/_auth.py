@@ -88,7 +88,8 @@ def create_user(
     conn: Connection, name: str, role: str = "annotator", *, invite_days: float = INVITE_DAYS
 ) -> tuple[User, str]:
     """Create an account; returns it and its invitation token (shown once, stored hashed;
-    it signs in once within ``invite_days`` days)."""
+    it signs in once within ``invite_days`` days).
+    """
     name = name.strip()
     if role not in ROLES:
         raise PrefkitError(f"unknown role {role!r}; expected one of {list(ROLES)}")
@@ -127,7 +128,8 @@ def reset_token(
 ) -> str:
     """A new invitation for ``name``: the old link stops working, and so (unless
     ``keep_sessions``, e.g. to sign in on a second device) do the user's sessions.
-    API tokens are kept: they are revoked on their own (:func:`revoke_api_tokens`)."""
+    API tokens are kept: they are revoked on their own (:func:`revoke_api_tokens`).
+    """
     u = t.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
     if row is None:
@@ -178,7 +180,8 @@ def invitation_user(conn: Connection, token: str) -> User:
 
 def redeem_invitation(conn: Connection, token: str) -> User:
     """Use an invitation (once): the account it signs in. Two requests racing with one link
-    cannot both win: the conditional UPDATE marks it used, and only one sees a row change."""
+    cannot both win: the conditional UPDATE marks it used, and only one sees a row change.
+    """
     row = _invitation_row(conn, token)
     u = t.users
     done = conn.execute(
@@ -224,7 +227,8 @@ def create_api_token(
     conn: Connection, name: str, label: str = "script", *, days: float | None = None
 ) -> tuple[ApiToken, str]:
     """A new API token for user ``name`` (valid ``days`` days, or until revoked); the token
-    is returned once and stored hashed."""
+    is returned once and stored hashed.
+    """
     label = label.strip()
     if not label or len(label) > 200 or any(unicodedata.category(c) == "Cc" for c in label):
         raise PrefkitError(f"token label {label!r} must be 1-200 characters on one line")
@@ -314,7 +318,8 @@ def _now_naive() -> datetime:
 def set_disabled(conn: Connection, name: str, disabled: bool) -> None:
     """Disable (or enable) an account: a disabled one is refused on its next request, with
     every session, API token and invitation of it (sessions end for good; API tokens work
-    again once it is enabled)."""
+    again once it is enabled).
+    """
     u = t.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
     if row is None:
@@ -393,7 +398,8 @@ class Auth:
     def _rows(self, sql: str, params: tuple[Any, ...], *, write: bool = False) -> list[Any]:
         """Run a read on this thread's own driver connection, kept open (autocommit reads:
         each sees the latest commit). One statement costs ~10 µs instead of ~70 through a
-        pool checkout; every request pays it, so revocation needs no cache."""
+        pool checkout; every request pays it, so revocation needs no cache.
+        """
         conn = getattr(self._local, "conn", None)
         for attempt in (1, 2):
             if conn is None:
@@ -431,7 +437,8 @@ class Auth:
 
     def identify(self, token: str) -> tuple[User | None, Session | None]:
         """A bearer token: a session token, else an API token (one round trip). Invitations
-        are not bearer tokens: they only sign in, once."""
+        are not bearer tokens: they only sign in, once.
+        """
         h = token_hash(token)
         rows = self._rows(self._either_sql, (h, False, h, False))
         for row in rows:

@@ -309,6 +309,7 @@ def _gold_item(store: Store, conn: Connection, g: GoldItem, kind: str) -> dict[s
 
 
 def load_campaign(conn: Connection, name: str) -> Campaign | None:
+    """The campaign called ``name`` as stored, or None when there is none."""
     row = conn.execute(sa.select(t.campaigns.c.config).where(t.campaigns.c.name == name)).first()
     if row is None or row.config is None:
         return None

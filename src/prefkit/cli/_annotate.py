@@ -121,7 +121,8 @@ def user_token(
     as_json: JsonOption = False,
 ) -> None:
     """Give an account a new invitation link; the old link stops working, and so do its
-    sessions unless --keep-sessions (API tokens are kept: `prefkit user api-token revoke`)."""
+    sessions unless --keep-sessions (API tokens are kept: `prefkit user api-token revoke`).
+    """
     from prefkit.annotate import reset_token
     from prefkit.data import open_store
 

@@ -133,7 +133,8 @@ def judge_eval_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Agreement with human labels (accuracy, κ), position-flip rate, preference for the
-    longer response, and self-consistency across repeated runs."""
+    longer response, and self-consistency across repeated runs.
+    """
     from prefkit.data import write_records
     from prefkit.models import judge_eval, judge_records
 

@@ -54,6 +54,12 @@ def import_sources(
     """Read every source and store its records, all in one transaction.
 
     Args:
+        store: the store to write to.
+        sources: files or dataset folders.
+        format: one of ``IMPORT_FORMATS`` for every source (``auto``: detected per source).
+        skip_invalid: store the good records and report the bad ones instead of refusing all.
+        split: the split of a saved ``DatasetDict`` (default ``train``).
+        squality_mode: SQuALITY as ``pairwise`` judgments or one ``ranking``.
         parallel: read big JSON-lines files in a helper process (None: when the file is at least
             ``PARALLEL_MIN_BYTES`` and there is more than one CPU; ``PREFKIT_IMPORT_PARALLEL=0|1``
             overrides that).

@@ -63,7 +63,8 @@ def _key(*parts: str) -> str:
 
 def prompt_key(prompt: Judgment | Any) -> str:
     """A short stable digest of a prompt: a record's, a string, or chat messages (``Message``
-    objects or ``{"role", "content"}`` dicts). Text and chat prompts never collide."""
+    objects or ``{"role", "content"}`` dicts). Text and chat prompts never collide.
+    """
     if isinstance(prompt, Judgment):
         prompt = prompt.prompt
     if isinstance(prompt, str):
@@ -169,7 +170,8 @@ class Comparison(NamedTuple):
     @property
     def pair(self) -> str:
         """The two responses in either order, independent of the unit: the same prompt and the
-        same two texts give the same key (how gold answers and stored verdicts are matched)."""
+        same two texts give the same key (how gold answers and stored verdicts are matched).
+        """
         lo, hi = (
             (self.first, self.second) if self.first < self.second else (self.second, self.first)
         )
@@ -177,7 +179,8 @@ class Comparison(NamedTuple):
 
     def prompt_value(self) -> str | list[dict[str, str]]:
         """The prompt as plain JSON data: the string, or a list of message dicts (TRL's
-        conversational format)."""
+        conversational format).
+        """
         if isinstance(self.prompt, str):
             return self.prompt
         return [{"role": m.role, "content": m.content} for m in self.prompt]
@@ -548,7 +551,7 @@ class ComparisonSet(Sequence[Comparison]):
         return out
 
     def by_unit(self, *, first_only: bool = True) -> dict[str, dict[str, Comparison]]:
-        """unit -> annotator -> comparison (the first pass by default)."""
+        """Unit -> annotator -> comparison (the first pass by default)."""
         out: dict[str, dict[str, Comparison]] = {}
         for c in self.first_passes() if first_only else self.rows:
             out.setdefault(c.unit, {}).setdefault(c.annotator, c)
@@ -634,7 +637,7 @@ class AssessmentSet(Sequence[Assessment]):
     def table(
         self, criterion: str, kind: Literal["rating", "label"]
     ) -> dict[str, dict[str, list[Assessment]]]:
-        """unit -> annotator -> that annotator's assessments of the unit, in record order."""
+        """Unit -> annotator -> that annotator's assessments of the unit, in record order."""
         out: dict[str, dict[str, list[Assessment]]] = {}
         for a in self.of(criterion, kind):
             out.setdefault(a.unit, {}).setdefault(a.annotator, []).append(a)
@@ -697,7 +700,8 @@ def _check_unit(unit: UnitSpec) -> None:
 
 class _Builder:
     """One pass over records: comparisons and assessments as code columns, for every unit
-    rule at once (the ``auto`` choice is only known at the end)."""
+    rule at once (the ``auto`` choice is only known at the end).
+    """
 
     def __init__(
         self, unit: UnitSpec, keep: bool, *, pairs: bool = True, values: bool = True
@@ -995,7 +999,8 @@ class _Builder:
 
 def _first_seen(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes 0..n-1 for the distinct values of ``x`` in order of first appearance, and those
-    values."""
+    values.
+    """
     if not x.size:
         return x, x
     uniq, first, inv = np.unique(x, return_index=True, return_inverse=True)

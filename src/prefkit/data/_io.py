@@ -106,7 +106,8 @@ def _open_bytes(path: Path) -> IO[bytes]:
 def _lines(path: Path, max_line: int | None = None) -> Iterator[tuple[int, str]]:
     """(line number, text) of a text file, decoded line by line so that an invalid byte is
     reported on its own line; a byte-order mark is dropped; a line over ``max_line`` bytes
-    (``PREFKIT_MAX_LINE_MB``, default 64 MiB) is an error instead of filling memory."""
+    (``PREFKIT_MAX_LINE_MB``, default 64 MiB) is an error instead of filling memory.
+    """
     cap = MAX_LINE_BYTES if max_line is None else max_line
     with _open_bytes(path) as fh:
         lineno = 0
@@ -147,7 +148,8 @@ _CLEAN = {"clean_text": True}
 def _clean(line: str) -> dict[str, bool] | None:
     """The validation context for a JSON line that can hold no NUL and no lone surrogate:
     neither raw nor as an escape (a surrogate escape may still pair up: then the record's
-    strings are walked)."""
+    strings are walked).
+    """
     if "\\u" not in line and "\x00" not in line:
         return _CLEAN
     if "\x00" in line or "\\u0000" in line or "\\ud" in line.lower():
@@ -157,7 +159,8 @@ def _clean(line: str) -> dict[str, bool] | None:
 
 def _first_object(path: Path) -> dict[str, Any] | None:
     """The first JSON object of a JSON-lines file, or None when it is not one; a file that is
-    broken in a way no format would accept raises with what is wrong."""
+    broken in a way no format would accept raises with what is wrong.
+    """
     for lineno, line in _lines(path):
         if not line.strip():
             continue
@@ -618,6 +621,7 @@ def load_records(
             instead of raising on the first.
         split: which split of a saved ``DatasetDict`` to read (default ``train``).
         squality_mode: ``pairwise`` (default) or ``ranking``, see ``judgments_from_squality``.
+        progress: called with the number of records read so far.
         mapping: a column map (a :class:`prefkit.data.ColumnMap` or the path of its YAML) for
             a wide file with one column per annotator (CSV, JSON lines or a JSON array).
 
@@ -662,7 +666,8 @@ def iter_records(
 ) -> Iterator[Judgment]:
     """Records one at a time, validated, never all in memory (JSON-lines files stream; other
     formats are read whole first). Raises on the first invalid row, like :func:`read_records`;
-    records keep the ids their file gives (none are assigned)."""
+    records keep the ids their file gives (none are assigned).
+    """
     path = Path(source)
     if not path.exists():
         raise PrefkitError(f"{path}: no such file or folder")
@@ -727,7 +732,8 @@ def records_to_dataset(
     report: ConversionReport | None = None,
 ) -> Any:
     """A ``datasets.Dataset`` in TRL's layout (``trl``, ``trl-unpaired``) or prefkit's (``prefkit``,
-    flat with JSON text for nested fields)."""
+    flat with JSON text for nested fields).
+    """
     from datasets import Dataset
 
     if layout not in ("trl", "trl-unpaired", "prefkit"):

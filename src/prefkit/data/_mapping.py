@@ -1,4 +1,4 @@
-"""Wide annotation files through a column map: one row per item, one column per annotator.
+r"""Wide annotation files through a column map: one row per item, one column per annotator.
 
 Published annotation sets often come as a table: an item id, the prompt's parts, the responses,
 and then one column per annotator holding a verdict code (``1`` = first response, ``2`` =
@@ -236,7 +236,8 @@ def _norm(value: Any) -> str:
 
 def _fields(spec: str) -> set[str]:
     """The columns a spec reads: its ``{fields}``, or the spec itself as a column name (a spec
-    with a space and no fields, e.g. a fixed question, is literal text and reads none)."""
+    with a space and no fields, e.g. a fixed question, is literal text and reads none).
+    """
     found = set(_FIELD.findall(spec))
     if found:
         return found
@@ -364,7 +365,8 @@ def records_from_wide(
     rows: Iterable[tuple[int, Any]], cmap: ColumnMap, path: str | None = None
 ) -> Iterator[Judgment]:
     """Records from numbered rows of a wide file; a bad cell raises ``RecordError`` located at
-    ``path:line``."""
+    ``path:line``.
+    """
     for lineno, row in rows:
         if isinstance(row, RecordError):
             raise row.located(path, lineno)

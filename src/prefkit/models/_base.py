@@ -1,5 +1,6 @@
 """What every generator gives: ``generate(prompts, n=1, **sampling) -> list[list[str]]``, and
-the detailed form behind it (token log-probabilities when the backend has them)."""
+the detailed form behind it (token log-probabilities when the backend has them).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ class Completion:
 
 @runtime_checkable
 class Generator(Protocol):
+    """The generator contract: ``generate(prompts, n=1, **sampling)`` -> n texts per prompt."""
+
     name: str
 
     def generate(self, prompts: Sequence[Any], n: int = 1, **sampling: Any) -> list[list[str]]: ...
@@ -65,7 +68,8 @@ class TextsFromCompletions:
 
 def check_sampling(sampling: dict[str, Any], n: int = 1) -> dict[str, Any]:
     """Sampling parameters with defaults filled in; unknown names and bad values (and ``n``,
-    the completions per prompt, below 1) are errors."""
+    the completions per prompt, below 1) are errors.
+    """
     if not isinstance(n, int) or n < 1:
         raise GeneratorError(f"n={n!r} must be an integer >= 1")
     unknown = sorted(set(sampling) - set(SAMPLING))

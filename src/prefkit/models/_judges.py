@@ -69,7 +69,8 @@ def _conversation(prompt: Any) -> str:
 
 class _Judge:
     """What every judge shares: ``judge`` is ``judge_many`` of one item, and records are built
-    the same way (``verdict``: "a", "b", "tie" or None for no verdict)."""
+    the same way (``verdict``: "a", "b", "tie" or None for no verdict).
+    """
 
     name: str
     source: str
@@ -109,7 +110,8 @@ class _Judge:
 class RewardJudge(_Judge):
     """Prefers the response with the higher reward (a tie within ``tie_tolerance``). Works with
     any reward function: learned reward models (``source="model"``) and rule sets
-    (``source="rule"``; the rationale names the rules that decided)."""
+    (``source="rule"``; the rationale names the rules that decided).
+    """
 
     def __init__(
         self, reward: Any, *, name: str | None = None, tie_tolerance: float = 1e-6
@@ -146,7 +148,8 @@ class RewardJudge(_Judge):
 
     def _why(self, diff: Any) -> str:
         """The rules whose contributions (weight × score, normalized as the reward is) differ
-        most between A and B."""
+        most between A and B.
+        """
         rules = self.reward
         scale = float(abs(rules.weights).sum()) if rules.normalize else 1.0
         contrib = [
@@ -161,7 +164,8 @@ class RewardJudge(_Judge):
 class HumanJudge(_Judge):
     """The verdict people already gave (from the store or files) on the same prompt and
     responses, matched by content through :func:`prefkit.data.comparisons`; ``annotator`` keeps
-    one person's judgments. Where several people judged a pair, the first judgment counts."""
+    one person's judgments. Where several people judged a pair, the first judgment counts.
+    """
 
     source = "human"
 
@@ -210,8 +214,11 @@ _TIE = re.compile(r"\b(?:tie|equally good|both (?:are )?equally|neither is bette
 
 
 def parse_verdict(text: str) -> str | None:
-    """ "A", "B", "C" (a tie) or None from a judge's free text: "[[A]]", a leading "A" /
-    "Response B" / "Verdict: C", "Response A is better", or words for a tie."""
+    """The verdict in a judge's free text: "A", "B", "C" (a tie) or None.
+
+    Reads "[[A]]", a leading "A" / "Response B" / "Verdict: C", "Response A is better", or words
+    for a tie.
+    """
     t = text.strip()
     m = _BRACKETS.search(t)
     if m:
@@ -236,7 +243,8 @@ def parse_verdict(text: str) -> str | None:
 
 def _soft(c: Any) -> dict[str, float] | None:
     """P(A), P(B), P(C) from the first generated token that is one of the letters (its top
-    log-probabilities, renormalised over the three letters)."""
+    log-probabilities, renormalised over the three letters).
+    """
     for t in (c.logprobs or [])[:8]:
         if t.token.strip().strip("*[(").upper() in ("A", "B", "C") and len(t.token.strip()) <= 3:
             mass = {"A": 0.0, "B": 0.0, "C": 0.0}
@@ -360,7 +368,8 @@ def _explanation(text: str) -> str | None:
 
 def judge_records(judge: Any, records: Iterable[Judgment], *, batch: int = 64) -> list[Judgment]:
     """Judge every record with two responses; the AI records keep the response ids, and the
-    record's metadata (split, subset...) with ``judged_record``."""
+    record's metadata (split, subset...) with ``judged_record``.
+    """
     recs = [r for r in records if len(r.responses) == 2]
     out: list[Judgment] = []
     for i in range(0, len(recs), batch):
@@ -388,7 +397,8 @@ def judge_eval(
     """How far to trust a judge: agreement with the human labels (accuracy, κ), how often its
     verdict flips when the responses swap places, how often it prefers the longer response
     (beside how often people did), and agreement with itself across ``repeats`` runs.
-    ``judged``: the judge's records for these pairs (``judge_records``), when already made."""
+    ``judged``: the judge's records for these pairs (``judge_records``), when already made.
+    """
     from prefkit.analysis import AnalysisError, cohen_kappa
 
     recs = [r for r in records if len(r.responses) == 2 and r.preference is not None]

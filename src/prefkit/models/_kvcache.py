@@ -17,7 +17,8 @@ __all__ = ["kv_cache"]
 
 def kv_cache(layers: int, capacity: int) -> Any:
     """A transformers cache whose layers keep keys and values in buffers of ``capacity``
-    positions, allocated once: ``update`` writes in place and returns views."""
+    positions, allocated once: ``update`` writes in place and returns views.
+    """
     import torch
     from transformers.cache_utils import Cache, DynamicCache, DynamicLayer
 

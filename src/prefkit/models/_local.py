@@ -214,7 +214,8 @@ class LocalGenerator(TextsFromCompletions):
         where the whole batch pads to its longest prompt; and the cache grows by writing in
         place where the default one copies every layer at every step. Together ~10 % at batch
         32 on a CPU (bench/generation.py). Models the fast path does not fit (no position ids,
-        another cache layout) use plain ``generate`` from then on."""
+        another cache layout) use plain ``generate`` from then on.
+        """
         width = int(input_ids.shape[1])
         if self.fast_prefill and width >= 2 and len(input_ids) > 1:
             try:
@@ -228,7 +229,8 @@ class LocalGenerator(TextsFromCompletions):
 
     def _prefill(self, input_ids: Any, mask: Any, capacity: int) -> Any:
         """A cache holding every row's prompt but its last token (which ``generate`` feeds),
-        each row left-padded to the batch's width, as ``generate`` expects."""
+        each row left-padded to the batch's width, as ``generate`` expects.
+        """
         width = int(input_ids.shape[1])
         cache = kv_cache(self.model.config.num_hidden_layers, capacity)
         for start in range(0, len(input_ids), self.prefill_chunk):
@@ -255,7 +257,8 @@ class LocalGenerator(TextsFromCompletions):
     ) -> list[float]:
         """Log-probability of each completion given its prompt (through the chat template for
         chat models), summed over its tokens (``reduce="mean"``: per token). The prompt and
-        the completion are tokenized apart and joined, so the completion's tokens are its own."""
+        the completion are tokenized apart and joined, so the completion's tokens are its own.
+        """
         import torch
 
         if reduce not in ("sum", "mean"):
@@ -290,7 +293,8 @@ class LocalGenerator(TextsFromCompletions):
 def _stop_on(tok: Any, stops: list[str], start: int) -> Any:
     """Stop a row once its new text holds a stop string. (transformers' own ``stop_strings``
     needs a tokenizer whose vocabulary it can map back to strings, which word-level ones are
-    not.) Only the last few tokens are decoded at each step."""
+    not.) Only the last few tokens are decoded at each step.
+    """
     import torch
     from transformers import StoppingCriteria
 

@@ -1,6 +1,7 @@
 """An OpenAI-compatible chat-completions client (vLLM, llama.cpp server, hosted APIs,
 ``prefkit serve-model``): async with bounded concurrency, retries with backoff on 429 and 5xx,
-timeouts, and errors that say what to fix."""
+timeouts, and errors that say what to fix.
+"""
 
 from __future__ import annotations
 
@@ -206,7 +207,8 @@ class OpenAIGenerator(TextsFromCompletions):
 
 def _run(coro: Any) -> Any:
     """Run a coroutine to the end, also from code that already runs an event loop (a notebook,
-    an async web handler): then in a thread of its own."""
+    an async web handler): then in a thread of its own.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -47,7 +47,8 @@ class Pairs:
 
 def pair_index(comp: Outcomes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For each comparison: its pair cell and outcome kind (0: i won, 1: j won, 2: tie), and
-    the unique pairs (i, j)."""
+    the unique pairs (i, j).
+    """
     n = len(comp.items)
     lo = np.minimum(comp.a, comp.b)
     hi = np.maximum(comp.a, comp.b)
@@ -65,6 +66,7 @@ def pair_index(comp: Outcomes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 
 
 def aggregate(comp: Outcomes, weights: np.ndarray | None = None) -> Pairs:
+    """Pair counts (wins each way and ties per pair of items), optionally weighted per row."""
     if len(comp) == 0:
         raise RankingError("no comparisons to rank from")
     n = len(comp.items)
@@ -127,7 +129,8 @@ def newton_bt(
     max_iter: int = 100,
 ) -> tuple[np.ndarray, int]:
     """Newton-Raphson on the concave log-likelihood (plus -prior/2·|θ|²), with Σθ = 0 when
-    there is no prior. Zermelo (1929); Hunter (2004) for the MM alternative."""
+    there is no prior. Zermelo (1929); Hunter (2004) for the MM alternative.
+    """
     n = p.n_items
     theta = np.zeros(n) if theta0 is None else theta0.astype(float).copy()
     w, games = p.half_wins_i, p.games
@@ -175,7 +178,8 @@ def chord_bt(
 ) -> np.ndarray:
     """Newton with the Hessian frozen at ``theta0`` (one Cholesky factor for every bootstrap
     round): each step costs O(pairs + n²). Converges to the exact maximum of ``p``; falls back
-    to full Newton if it does not contract."""
+    to full Newton if it does not contract.
+    """
     n = p.n_items
     theta = theta0.copy()
     w, games = p.half_wins_i, p.games

@@ -551,7 +551,8 @@ def _fast_bootstrap(
     """Bootstrap on pair counts: a round's data is a new count per (pair, outcome) cell, from a
     multinomial over cells (resampling comparisons) or a sparse cluster × cell sum (resampling
     clusters); each round is fitted by chord Newton from the point estimate with one shared
-    Cholesky factor."""
+    Cholesky factor.
+    """
     n = pairs.n_items
     inverse, kind, _, _ = pair_index(comp)
     cells = inverse * 3 + kind

@@ -21,7 +21,8 @@ def _padded(rankings: list[list[int]]) -> np.ndarray:
 
 def _pl(theta: np.ndarray, r: np.ndarray, weights: np.ndarray) -> tuple[float, np.ndarray]:
     """Plackett (1975) / Luce (1959) log-likelihood of rankings (best first) and its gradient:
-    at each stage the chosen item against every item not yet chosen."""
+    at each stage the chosen item against every item not yet chosen.
+    """
     valid = r >= 0
     vals = np.where(valid, theta[np.maximum(r, 0)], -np.inf)
     ll = 0.0
@@ -46,6 +47,7 @@ def _pl(theta: np.ndarray, r: np.ndarray, weights: np.ndarray) -> tuple[float, n
 
 
 def loglik_rankings(theta: np.ndarray, rankings: list[list[int]]) -> float:
+    """The Plackett-Luce log-likelihood of ``rankings`` (item indices, best first) at ``theta``."""
     return _pl(theta, _padded(rankings), np.ones(len(rankings)))[0]
 
 
@@ -57,7 +59,8 @@ def fit_joint(
     weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """Bradley-Terry on ``pairs`` (ties as half) and Plackett-Luce on ``rankings``, one
-    likelihood, by L-BFGS with the exact gradient. Returns θ and the log-likelihood."""
+    likelihood, by L-BFGS with the exact gradient. Returns θ and the log-likelihood.
+    """
     r = _padded(rankings)
     w = np.ones(len(rankings)) if weights is None else weights
 
@@ -98,7 +101,8 @@ def fit_style(
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Contextual Bradley-Terry: logit P(a beats b) = θ_a - θ_b + β·(f_a - f_b), by Newton on
     the comparisons (ties as y = 0.5). θ is each item's strength with the style effect held at
-    zero (Arena's style control, 2024). Returns θ, β and the log-likelihood."""
+    zero (Arena's style control, 2024). Returns θ, β and the log-likelihood.
+    """
     if comp.features is None or comp.features.shape[1] == 0:
         raise RankingError(
             "style control needs style features that vary between responses; build comparisons "

@@ -1,5 +1,6 @@
 """A batch of (prompt, completion) pairs as rules see it: the texts, per-text ``TextStats`` on
-demand, and the compiled batch statistics (``_fast.Corpus``)."""
+demand, and the compiled batch statistics (``_fast.Corpus``).
+"""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ class Batch:
 
     def phrase_counts(self, phrases: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Occurrences of each normalized phrase per text (texts × phrases), and the character
-        where the first starts (-1 when absent)."""
+        where the first starts (-1 when absent).
+        """
         cols = [self.phrase_index[p] for p in phrases]
         counts, first = self._counts
         return counts[:, cols], first[:, cols]

@@ -1,5 +1,6 @@
 """Is this reward model any good? Accuracy beside the human agreement ceiling, calibration,
-length correlation, best-of-k, and its most confidently wrong pairs."""
+length correlation, best-of-k, and its most confidently wrong pairs.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def _calibration(
     """Expected calibration error of P(first wins) = σ(margin) over non-tie pairs, with the
     reliability diagram's bins (mean predicted vs observed frequency). Each pair's two responses
     are put in a random (seeded) order first: in files like HH-RLHF the chosen one always comes
-    first, which would measure the orientation instead of the model."""
+    first, which would measure the orientation instead of the model.
+    """
     keep = human != "tie"
     flip = np.random.default_rng(seed).random(int(keep.sum())) < 0.5
     m = np.where(flip, -margin[keep], margin[keep])
@@ -69,7 +71,8 @@ def diagnose_reward(
     seed: int = 0,
 ) -> RewardDiagnostics:
     """``evaluate_reward`` plus calibration, the agreement ceiling, length correlation,
-    best-of-k accuracy and the most confidently wrong pairs."""
+    best-of-k accuracy and the most confidently wrong pairs.
+    """
     from prefkit.analysis import preference_agreement
     from prefkit.data import comparisons
 

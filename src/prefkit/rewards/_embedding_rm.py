@@ -148,7 +148,8 @@ class EmbeddingRewardModel:
         self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
     ) -> list[float]:
         """Rewards for completions; a conditional model reads the ``condition`` column (one
-        string per completion, or one for all)."""
+        string per completion, or one for all).
+        """
         import torch
 
         if not hasattr(self, "net_"):
@@ -182,7 +183,8 @@ class EmbeddingRewardModel:
 
     def save(self, folder: str | Path, metrics: dict[str, Any] | None = None) -> Path:
         """A self-describing folder: config.json, head.pt, training.json (data fingerprint,
-        pairs, CPU seconds, loss curve) and metrics.json when given."""
+        pairs, CPU seconds, loss curve) and metrics.json when given.
+        """
         import torch
 
         out = Path(folder)

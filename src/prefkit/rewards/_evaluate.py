@@ -28,14 +28,16 @@ SLICE_KEYS = ("subset", "split", "category", "dataset", "condition", "stakeholde
 
 def _columns(pairs: Sequence[Comparison]) -> dict[str, list[Any]]:
     """Extra reward columns from the records (TRL passes dataset columns the same way): the
-    ``condition`` of conditional reward models."""
+    ``condition`` of conditional reward models.
+    """
     conds = [p.metadata.get("condition") for p in pairs]
     return {"condition": [c or "" for c in conds]} if any(conds) else {}
 
 
 def as_comparisons(data: Iterable[Judgment] | Sequence[Comparison]) -> list[Comparison]:
     """The comparisons of records (through :func:`prefkit.data.comparisons`), or ``data``
-    itself when it holds comparisons already."""
+    itself when it holds comparisons already.
+    """
     return _pairs_and_skipped(data)[0]
 
 
@@ -87,7 +89,8 @@ def _accuracy(margin: np.ndarray, human: np.ndarray, tol: float, **extra: Any) -
 def _kappa(margin: np.ndarray, human: np.ndarray, tol: float, seed: int) -> float | None:
     """κ between the reward's choice and the human's, with each pair's two responses put in a
     random (seeded) order first: in files such as HH-RLHF the chosen response always comes
-    first, which would make κ 0 whatever the reward does."""
+    first, which would make κ 0 whatever the reward does.
+    """
     from prefkit.analysis import AnalysisError, cohen_kappa
 
     flip = np.random.default_rng(seed).random(margin.size) < 0.5

@@ -211,7 +211,8 @@ def _count_phrases(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Occurrences (overlapping) of every phrase in every text, and where the first starts (in
     characters; -1 when absent). Phrases are found through a small hash table on their first
-    word (``heads`` -> first phrase, ``chain`` -> next phrase with the same slot)."""
+    word (``heads`` -> first phrase, ``chain`` -> next phrase with the same slot).
+    """
     n = len(wofs) - 1
     p = len(plen)
     counts = np.zeros((n, p), dtype=np.int32)
@@ -233,7 +234,8 @@ def _count_phrases(
 @njit(cache=True)
 def _distinct_ngrams(wh: np.ndarray, wofs: np.ndarray, n: int) -> np.ndarray:
     """The number of distinct word ``n``-grams of every text (an open-addressing set per text,
-    reused across texts through a stamp instead of clearing)."""
+    reused across texts through a stamp instead of clearing).
+    """
     m = len(wofs) - 1
     out = np.zeros(m, dtype=np.int64)
     longest = 1
@@ -278,7 +280,8 @@ def _coverage(
     plen: np.ndarray,
 ) -> np.ndarray:
     """For text t, how many of its group's phrases (``gstart[group[t]]`` to
-    ``gstart[group[t] + 1]``) occur in it as whole words."""
+    ``gstart[group[t] + 1]``) occur in it as whole words.
+    """
     n = len(wofs) - 1
     found = np.zeros(n, dtype=np.int64)
     for t in range(n):
@@ -376,7 +379,8 @@ class PhraseTable:
 
 def tokenize_phrases(phrases: Sequence[str], *, index: bool = True) -> PhraseTable:
     """Phrases as hashed word sequences (empty ones have length 0 and never match); with
-    ``index``, a hash table on first words for ``Corpus.count``."""
+    ``index``, a hash table on first words for ``Corpus.count``.
+    """
     c = Corpus.of(phrases)
     lengths = c.n_words.astype(np.int64)
     if not index:

@@ -80,14 +80,16 @@ class _Base(BaseModel):
 
     def score_batch(self, batch: Batch) -> np.ndarray:
         """The score of every completion in ``batch``: the kind's one implementation (the
-        per-text oracle it must equal lives in ``tests/rewards/oracle.py``)."""
+        per-text oracle it must equal lives in ``tests/rewards/oracle.py``).
+        """
         raise NotImplementedError
 
 
 class LengthRule(_Base):
     """Length of the completion in ``unit``s: 1 inside [min, max]; below ``min`` it falls to 0
     at zero length; above ``max`` it falls by the relative excess, down to -1; above ``limit``
-    (if set) it is -1."""
+    (if set) it is -1.
+    """
 
     kind: Literal["length"]
     unit: Literal["words", "tokens", "characters"] = "words"
@@ -133,7 +135,8 @@ _NUM_PUNCT = str.maketrans(".,%", "   ")
 def _salient(source: str, kinds: tuple[str, ...], top_terms: int) -> tuple[str, ...]:
     """The source's salient items as normalized phrases (lowercase words, as ``TextStats``
     splits them), sorted, unique. Every item is ASCII letters, digits, '.', ',' or '%' and
-    whitespace, so normalizing is lowercasing and dropping the punctuation."""
+    whitespace, so normalizing is lowercasing and dropping the punctuation.
+    """
     found: set[str] = set()
     if "entities" in kinds:
         for m in _CAPS.findall(source):
@@ -156,7 +159,8 @@ class EntitiesRule(_Base):
     is the prompt (for a chat, its last user turn: what the reply answers), the whole
     ``conversation``, or a column (``source: document``). With ``hallucination_penalty``, the
     share of the completion's own capitalized names and numbers absent from the source is
-    subtracted, times the penalty."""
+    subtracted, times the penalty.
+    """
 
     kind: Literal["entities"]
     source: str = "prompt"
@@ -208,7 +212,8 @@ class EntitiesRule(_Base):
 
 class KeywordsRule(_Base):
     """``include`` phrases: the share present (0..1); ``exclude`` phrases: minus one if any is
-    present. Case-insensitive unless ``case_sensitive``; whole words when ``whole_words``."""
+    present. Case-insensitive unless ``case_sensitive``; whole words when ``whole_words``.
+    """
 
     kind: Literal["keywords"]
     include: tuple[str, ...] = ()
@@ -235,7 +240,8 @@ class KeywordsRule(_Base):
 
     def _searched(self, texts: list[str]) -> np.ndarray:
         """Case-sensitive or substring matching: one pass of one alternation over each text
-        finds every listed phrase."""
+        finds every listed phrase.
+        """
         case = self.case_sensitive
         rx = _alternation(self.include + self.exclude, case, self.whole_words)
         key = (lambda p: p) if case else str.lower
@@ -300,7 +306,8 @@ def _phrase_rx(pattern: str, ignore_case: bool) -> re.Pattern[str]:
 class RefusalRule(_Base):
     """1 if the completion refuses (a refusal phrase, as whole words, starting within its first
     ``window`` characters), else 0. Give it a negative weight to penalize refusals, a positive
-    one to reward them."""
+    one to reward them.
+    """
 
     kind: Literal["refusal"]
     phrases: tuple[str, ...] = REFUSALS
@@ -316,7 +323,8 @@ class RefusalRule(_Base):
 
 class HedgingRule(_Base):
     """Hedges per 100 words (might, perhaps, I think...), scaled so ``saturation`` per 100
-    words gives 1 (capped)."""
+    words gives 1 (capped).
+    """
 
     kind: Literal["hedging"]
     phrases: tuple[str, ...] = HEDGES
@@ -348,7 +356,8 @@ class RepetitionRule(_Base):
 
 class ReadabilityRule(_Base):
     """Flesch reading ease (Flesch 1948: 206.835 - 1.015·words/sentence - 84.6·syllables/word)
-    divided by 100 and clipped to [0, 1]: higher is easier to read."""
+    divided by 100 and clipped to [0, 1]: higher is easier to read.
+    """
 
     kind: Literal["readability"]
 
@@ -371,7 +380,8 @@ _LEADING_MARKER = re.compile(r"\s*[-*+\d]")
 
 def _may_have(feature: str, text: str) -> bool:
     """A cheap necessary condition for ``_FORMATS[feature]`` to match (one-character scans):
-    only the texts that pass it are searched."""
+    only the texts that pass it are searched.
+    """
     if feature == "lists":  # a marker at a line start: the first line, or after a newline
         return "\n" in text or _LEADING_MARKER.match(text) is not None
     if feature == "headers":
@@ -398,7 +408,8 @@ class FormatRule(_Base):
 
 class PythonRule(_Base):
     """A custom rule: ``function`` is "module:name" of ``f(prompt, completion, **columns) ->
-    float`` (plain strings), importable from the Python path."""
+    float`` (plain strings), importable from the Python path.
+    """
 
     kind: Literal["python"]
     function: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")

@@ -27,7 +27,8 @@ _NONSPACE = re.compile(r"\S+")
 
 def phrase_count(words: list[str], phrase: tuple[str, ...]) -> tuple[int, int]:
     """Occurrences of the word sequence ``phrase`` in ``words`` (overlapping ones too), and the
-    index of the first (-1 when absent)."""
+    index of the first (-1 when absent).
+    """
     k = len(phrase)
     if not k:
         return 0, -1
@@ -94,7 +95,8 @@ class TextStats:
         """The lowercase text with punctuation as spaces, character for character (same length
         as ``lower``), through ``bytes.translate`` (a table lookup per byte; ``str.translate``
         on non-ASCII text is ~10x slower). UTF-8 keeps every non-ASCII byte >= 0x80, which the
-        ASCII table leaves alone; typographic quotes and dashes are replaced first."""
+        ASCII table leaves alone; typographic quotes and dashes are replaced first.
+        """
         low = self.lower
         if not low.isascii():
             for ch in "“”‘«»…—–":
@@ -118,7 +120,7 @@ class TextStats:
 
     @cached_property
     def padded(self) -> str:
-        """ " word word … word ": whole-word phrase search is ``" phrase " in padded``."""
+        """The words between single spaces, padded: a whole-word search is ``" p " in padded``."""
         return " " + " ".join(self.words) + " "
 
     @cached_property
@@ -132,7 +134,8 @@ class TextStats:
     @cached_property
     def syllables(self) -> int:
         """Vowel groups less silent final e's ("make"), at least one per word: the usual
-        heuristic, counted over the whole text at once rather than word by word."""
+        heuristic, counted over the whole text at once rather than word by word.
+        """
         # vowels -> "a", every other byte -> " ": the vowel groups are what .split() returns
         groups = len(self.lower.encode("utf-8", "surrogatepass").translate(_VOWEL_BYTES).split())
         silent = sum(

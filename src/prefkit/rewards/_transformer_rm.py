@@ -43,7 +43,8 @@ def _render(prompt: Any, response: str, condition: str | None = None) -> str:
 
 def smollm2_checkpoint(cache: Path | None = None) -> Path:
     """A trainable SmolLM2-135M-Instruct folder (``prefkit.models.smollm2_checkpoint``),
-    imported when first needed so that ``prefkit.rewards`` does not load ``prefkit.models``."""
+    imported when first needed so that ``prefkit.rewards`` does not load ``prefkit.models``.
+    """
     from prefkit.models import smollm2_checkpoint as convert
 
     return convert(cache)
@@ -51,7 +52,8 @@ def smollm2_checkpoint(cache: Path | None = None) -> Path:
 
 def complete_checkpoints(folder: Path) -> list[Path]:
     """Checkpoints the trainer finished writing (it writes ``trainer_state.json`` last), oldest
-    first."""
+    first.
+    """
     done = [p for p in folder.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
     return sorted(done, key=lambda p: int(p.name.split("-")[1]))
 
