@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy import stats
 
 from prefkit.analysis._agreement import AnalysisError
 from prefkit.analysis._results import (
@@ -72,6 +71,8 @@ def position_bias(votes: ComparisonSet | Sequence[Vote]) -> PositionBias:
     """P(the left response wins) over non-tie comparisons with a known ``shown`` order, overall
     and per annotator, with an exact two-sided binomial test of P(left) = 0.5.
     """
+    from scipy import stats
+
     test_name = "exact two-sided binomial test of P(left) = 0.5"
     c = _cols(votes)
     known = (c.shown_first >= 0) & (c.verdict != 2)
@@ -138,6 +139,8 @@ def length_bias(votes: ComparisonSet | Sequence[Vote]) -> LengthBias:
     len(second)) / sd. The slope is the change in log-odds of winning per standard deviation of
     extra length; > 0 means longer responses win more. 95 % Wald interval.
     """
+    from scipy import stats
+
     c = _cols(votes)
     decided = c.verdict != 2
     n = int(decided.sum())

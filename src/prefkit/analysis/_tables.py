@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from prefkit._arrays import distinct
 from prefkit.analysis._agreement import (
@@ -330,6 +329,8 @@ class CodeTable:
         Flagged when |offset| ≥ ``threshold`` scale points and the 95 % interval (t over the
         annotator's units) excludes 0. Only units rated by two or more count.
         """
+        from scipy import stats
+
         x = np.asarray(self.categories, dtype=float)[self.v]
         n = self.raters()[self.u]
         keep = n >= 2

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import linalg, optimize
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from prefkit.ranking._data import Outcomes, RankingError
 
@@ -131,6 +128,8 @@ def newton_bt(
     """Newton-Raphson on the concave log-likelihood (plus -prior/2·|θ|²), with Σθ = 0 when
     there is no prior. Zermelo (1929); Hunter (2004) for the MM alternative.
     """
+    from scipy import linalg
+
     n = p.n_items
     theta = np.zeros(n) if theta0 is None else theta0.astype(float).copy()
     w, games = p.half_wins_i, p.games
@@ -180,6 +179,8 @@ def chord_bt(
     round): each step costs O(pairs + n²). Converges to the exact maximum of ``p``; falls back
     to full Newton if it does not contract.
     """
+    from scipy import linalg
+
     n = p.n_items
     theta = theta0.copy()
     w, games = p.half_wins_i, p.games
@@ -200,6 +201,9 @@ def chord_bt(
 
 def strong_components(p: Pairs) -> tuple[int, np.ndarray]:
     """Components of the "beat or tied" graph; the MLE is finite iff there is one (Ford 1957)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = p.n_items
     src = np.concatenate([p.i[(p.wins_i + p.ties) > 0], p.j[(p.wins_j + p.ties) > 0]])
     dst = np.concatenate([p.j[(p.wins_i + p.ties) > 0], p.i[(p.wins_j + p.ties) > 0]])
@@ -208,6 +212,9 @@ def strong_components(p: Pairs) -> tuple[int, np.ndarray]:
 
 
 def weak_components(p: Pairs) -> tuple[int, np.ndarray]:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = p.n_items
     graph = coo_matrix((np.ones(p.i.size), (p.i, p.j)), shape=(n, n)).tocsr()
     return connected_components(graph, directed=False)
@@ -267,6 +274,8 @@ def fit_tie_model(p: Pairs, model: str, prior: float = 0.0) -> tuple[np.ndarray,
     boundary; without a prior, an item that never strictly loses (or never strictly wins) lets
     its rating and the tie parameter run off together.
     """
+    from scipy import optimize
+
     if float(p.ties.sum()) == 0:
         raise RankingError(
             f"the {model} tie model needs ties in the data; there are none (use ties='half')"

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
-from scipy import linalg, sparse
 
 from prefkit._config import config_from
 from prefkit.data import Judgment
@@ -553,6 +552,8 @@ def _fast_bootstrap(
     clusters); each round is fitted by chord Newton from the point estimate with one shared
     Cholesky factor.
     """
+    from scipy import linalg, sparse
+
     n = pairs.n_items
     inverse, kind, _, _ = pair_index(comp)
     cells = inverse * 3 + kind

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize, sparse
 
 from prefkit.ranking._bt import Pairs, loglik_pairs
 from prefkit.ranking._data import Outcomes, RankingError
@@ -61,6 +60,8 @@ def fit_joint(
     """Bradley-Terry on ``pairs`` (ties as half) and Plackett-Luce on ``rankings``, one
     likelihood, by L-BFGS with the exact gradient. Returns θ and the log-likelihood.
     """
+    from scipy import optimize
+
     r = _padded(rankings)
     w = np.ones(len(rankings)) if weights is None else weights
 
@@ -103,6 +104,8 @@ def fit_style(
     the comparisons (ties as y = 0.5). θ is each item's strength with the style effect held at
     zero (Arena's style control, 2024). Returns θ, β and the log-likelihood.
     """
+    from scipy import sparse
+
     if comp.features is None or comp.features.shape[1] == 0:
         raise RankingError(
             "style control needs style features that vary between responses; build comparisons "
