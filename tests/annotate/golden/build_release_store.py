@@ -26,18 +26,18 @@ from prefkit.annotate import (
     create_user,
     set_disabled,
 )
-from prefkit.data import import_sources, open_store, read_records, sample_paths
+from prefkit.data import open_store, read_records, sample_paths
 
-RATIONALE = "A answers the question that was asked and stays accurate. B wanders off topic, so A is better."
+RATIONALE = (
+    "A answers the question that was asked and stays accurate. B wanders off topic, so A is better."
+)
 
 
 def build(url: str) -> None:
     store = open_store(url)
     hh = next(p for p in sample_paths() if "helpful" in p.name)
     store.add_records(read_records(hh)[:20])
-    create_campaign(
-        store, CampaignConfig.model_validate({"name": "demo", "pairs": {"limit": 6}})
-    )
+    create_campaign(store, CampaignConfig.model_validate({"name": "demo", "pairs": {"limit": 6}}))
     with store.engine.begin() as conn:
         create_user(conn, "boss", "admin")
         _, alice_invite = create_user(conn, "alice", "annotator")
