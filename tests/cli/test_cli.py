@@ -33,7 +33,7 @@ def db(tmp_path: Path) -> str:
 
 def test_init_import_stats_export(db: str, tmp_path: Path) -> None:
     code, out = run("init", "--db", db, "--json")
-    from prefkit.data._store import _MIGRATIONS
+    from prefkit.data._engine import MIGRATIONS as _MIGRATIONS
 
     head = max(p.name.split("_")[0] for p in (_MIGRATIONS / "versions").glob("0*.py"))
     assert code == 0 and json.loads(out)["revision"] == head

@@ -48,7 +48,7 @@ def test_downgrading_to_0002_keeps_every_row(tmp_path: Path) -> None:
     from alembic.config import Config
 
     from prefkit.data import read_records, sample_paths
-    from prefkit.data._store import _MIGRATIONS
+    from prefkit.data._engine import MIGRATIONS as _MIGRATIONS
 
     url = f"sqlite:///{tmp_path / 'new.db'}"
     store = open_store(url)

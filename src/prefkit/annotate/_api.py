@@ -44,7 +44,7 @@ from prefkit.annotate._work import (
     skip,
     submit,
 )
-from prefkit.data import to_trl_pairs
+from prefkit.data import Transaction, to_trl_pairs
 from prefkit.errors import PrefkitError
 from prefkit.ranking import BradleyTerryConfig
 
@@ -205,7 +205,8 @@ def me(user: Who) -> dict[str, str]:
 
 
 async def _new_token(st: State, name: str, body: TokenIn) -> TokenOut:
-    def job(conn: Connection) -> TokenOut:
+    def job(tx: Transaction) -> TokenOut:
+        conn = tx.connection
         try:
             tok, secret = create_api_token(conn, name, body.label, days=body.days)
         except PrefkitError as exc:
@@ -234,7 +235,8 @@ async def revoke_api_token(
 ) -> Response:
     """Revoke one of your API tokens: refused from the very next request."""
 
-    def job(conn: Connection) -> None:
+    def job(tx: Transaction) -> None:
+        conn = tx.connection
         try:
             revoke_api_tokens(conn, user.name, token_id)
         except PrefkitError as exc:
@@ -260,7 +262,7 @@ async def assignment(campaign: CampaignName, request: Request, user: Who) -> Nex
     """Your current assignment (the same one until you submit or skip it)."""
     st = state(request)
     st.campaign(campaign)
-    return await st.writer.run(lambda conn: _next(conn, st, campaign, user))
+    return await st.writer.run(lambda tx: _next(tx.connection, st, campaign, user))
 
 
 @router.get("/campaigns/{campaign}/progress", response_model=Progress, tags=["annotate"])
@@ -289,8 +291,9 @@ async def submit_(
     camp = st.campaign(camp_name)
     check_submission(camp, body)  # refused here, before it waits for the writer
 
-    def job(conn: Connection) -> Submitted:
-        res = submit(conn, st.store, camp, user, assignment_id, body)
+    def job(tx: Transaction) -> Submitted:
+        conn = tx.connection
+        res = submit(tx, camp, user, assignment_id, body)
         return Submitted(
             judgment_id=res.judgment_id,
             duplicate=res.duplicate,
@@ -324,7 +327,8 @@ async def skip_(assignment_id: AssignmentId, body: SkipIn, request: Request, use
     camp_name = await _campaign_of(st, user, assignment_id)
     camp = st.campaign(camp_name)
 
-    def job(conn: Connection) -> Next:
+    def job(tx: Transaction) -> Next:
+        conn = tx.connection
         skip(conn, camp, user, assignment_id, body.reason)
         return _next(conn, st, camp_name, user)
 
@@ -339,7 +343,7 @@ async def draft_(
     if len(dumps(body.draft)) > DRAFT_MAX_CHARS:
         raise WorkError(413, f"a draft holds at most {DRAFT_MAX_CHARS} characters of JSON")
     st = state(request)
-    await st.writer.run(lambda conn: save_draft(conn, user, assignment_id, body.draft))
+    await st.writer.run(lambda tx: save_draft(tx.connection, user, assignment_id, body.draft))
     return {"saved": True}
 
 
@@ -351,7 +355,8 @@ async def add_user(body: UserIn, request: Request, _admin: Admin) -> UserOut:
     """Create an account; the token (and its invite link) is shown only now."""
     st = state(request)
 
-    def job(conn: Connection) -> UserOut:
+    def job(tx: Transaction) -> UserOut:
+        conn = tx.connection
         try:
             user, token = create_user(conn, body.name, body.role)
         except PrefkitError as exc:
@@ -385,7 +390,8 @@ def _refused(exc: PrefkitError) -> WorkError:
 async def new_invitation(name: UserName, body: InviteIn, request: Request, _a: Admin) -> UserOut:
     """A new sign-in link for ``name`` (the old one stops working)."""
 
-    def job(conn: Connection) -> UserOut:
+    def job(tx: Transaction) -> UserOut:
+        conn = tx.connection
         try:
             token = reset_token(conn, name, invite_days=body.days, keep_sessions=body.keep_sessions)
         except PrefkitError as exc:
@@ -418,7 +424,8 @@ async def enable_user(name: UserName, request: Request, _a: Admin) -> Response:
 
 
 async def _set_disabled(request: Request, name: str, disabled: bool) -> None:
-    def job(conn: Connection) -> None:
+    def job(tx: Transaction) -> None:
+        conn = tx.connection
         try:
             set_disabled(conn, name, disabled)
         except PrefkitError as exc:

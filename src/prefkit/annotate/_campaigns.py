@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from prefkit._json import loads
 from prefkit.annotate._config import CampaignConfig, GoldItem
-from prefkit.data import Store
+from prefkit.data import Store, Transaction
 from prefkit.data import schema as t
 from prefkit.errors import PrefkitError
 
@@ -191,7 +191,8 @@ def _responses(conn: Connection, ids: list[str]) -> dict[str, list[tuple[str, st
 
 def create_campaign(store: Store, config: CampaignConfig) -> CampaignCreated:
     """Create a campaign from judgments in the store; one transaction, nothing on error."""
-    with store.engine.begin() as conn:
+    with store.transaction() as tx:
+        conn = tx.connection
         if conn.execute(
             sa.select(t.campaigns.c.name).where(t.campaigns.c.name == config.name)
         ).first():
@@ -235,7 +236,7 @@ def create_campaign(store: Store, config: CampaignConfig) -> CampaignCreated:
                 units.extend(("pair", [it]) for it in items)
         for kind, golds in (("gold", config.gold), ("attention", config.attention_checks)):
             for g in golds:
-                units.append((kind, [_gold_item(store, conn, g, kind)]))
+                units.append((kind, [_gold_item(tx, g, kind)]))
         n_items = 0
         for kind, items in units:
             pk = conn.execute(
@@ -278,7 +279,8 @@ def _item(
     }
 
 
-def _gold_item(store: Store, conn: Connection, g: GoldItem, kind: str) -> dict[str, Any]:
+def _gold_item(tx: Transaction, g: GoldItem, kind: str) -> dict[str, Any]:
+    conn = tx.connection
     if g.judgment is not None:
         j = t.judgments
         row = conn.execute(
@@ -304,7 +306,7 @@ def _gold_item(store: Store, conn: Connection, g: GoldItem, kind: str) -> dict[s
     if g.answer not in (*ids, "tie"):
         raise PrefkitError(f"{kind} item: answer {g.answer!r} is not one of {[*ids, 'tie']}")
     texts = [r.get("text", "") for r in g.responses]
-    phash, rhashes = store.put_texts(conn, g.prompt, texts)
+    phash, rhashes = tx.put_texts(g.prompt, texts)
     return _item(None, phash, (ids[0], rhashes[0], None), (ids[1], rhashes[1], None), g.answer)
 
 

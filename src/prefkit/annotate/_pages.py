@@ -48,6 +48,7 @@ from prefkit.annotate._work import (
     skip,
     submit,
 )
+from prefkit.data import Transaction
 from prefkit.errors import PrefkitError
 
 __all__ = ["router"]
@@ -167,7 +168,7 @@ async def logout(request: Request, who: Who) -> Response:
     st = state(request)
     token = request.cookies.get(st.cookie_name)
     if token:
-        await st.writer.run(lambda conn: st.auth.end_session(conn, token))
+        await st.writer.run(lambda tx: st.auth.end_session(tx.connection, token))
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(st.cookie_name, path="/", secure=st.secure_cookies, httponly=True)
     return resp
@@ -178,7 +179,7 @@ async def logout_everywhere(request: Request, who: Who) -> Response:
     """End every session of the signed-in user (other browsers and devices too)."""
     st = state(request)
     user, _sess = who
-    await st.writer.run(lambda conn: sign_out_everywhere(conn, user.id))
+    await st.writer.run(lambda tx: sign_out_everywhere(tx.connection, user.id))
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(st.cookie_name, path="/", secure=st.secure_cookies, httponly=True)
     return resp
@@ -199,7 +200,8 @@ async def annotate(request: Request, campaign: CampaignName, who: Who) -> HTMLRe
     st = state(request)
     camp = st.campaign(campaign)
 
-    def job(conn: Any) -> tuple[Any, dict[str, int]]:
+    def job(tx: Transaction) -> tuple[Any, dict[str, int]]:
+        conn = tx.connection
         row = serve(conn, camp, user)
         view = assignment_view(conn, camp, row) if row is not None else None
         return view, progress(conn, camp, user)
@@ -240,7 +242,7 @@ async def submit_form(request: Request, campaign: CampaignName, who: Who) -> Res
         raise WorkError(422, f"incomplete judgment: {field} is missing or invalid") from None
     check_submission(camp, sub)
     aid = _assignment_id(form)
-    await st.writer.run(lambda conn: submit(conn, st.store, camp, user, aid, sub))
+    await st.writer.run(lambda tx: submit(tx, camp, user, aid, sub))
     return RedirectResponse(f"/c/{campaign}", status_code=303)
 
 
@@ -258,7 +260,7 @@ async def skip_form(request: Request, campaign: CampaignName, who: Who) -> Respo
     camp = st.campaign(campaign)
     form = await request.form()
     aid, reason = _assignment_id(form), str(form.get("reason") or "")
-    await st.writer.run(lambda conn: skip(conn, camp, user, aid, reason))
+    await st.writer.run(lambda tx: skip(tx.connection, camp, user, aid, reason))
     return RedirectResponse(f"/c/{campaign}", status_code=303)
 
 
@@ -290,7 +292,7 @@ async def admin_add_user(request: Request, who: Who) -> HTMLResponse:
     form = await request.form()
     name, role = str(form.get("name", "")), str(form.get("role", "annotator"))
     try:
-        new_user, token = await st.writer.run(lambda conn: create_user(conn, name, role))
+        new_user, token = await st.writer.run(lambda tx: create_user(tx.connection, name, role))
     except PrefkitError as exc:
         raise WorkError(422, str(exc)) from None
     link = str(request.base_url).rstrip("/") + f"/invite/{token}"
@@ -318,7 +320,8 @@ async def admin_user_action(
     if action == "disable" and name == user.name:
         raise WorkError(422, "you cannot disable your own account; ask another admin")
 
-    def job(conn: Any) -> str | None:
+    def job(tx: Transaction) -> str | None:
+        conn = tx.connection
         try:
             if action == "invitation":
                 keep = form.get("keep_sessions") == "on"

@@ -24,7 +24,7 @@ from prefkit.annotate._render import render_markdown, render_prompt
 from prefkit.annotate._throttle import Throttle
 from prefkit.annotate._work import User, WorkError
 from prefkit.annotate._writer import Writer
-from prefkit.data import Store
+from prefkit.data import Store, Transaction
 from prefkit.data import schema as t
 
 __all__ = ["COOKIE", "State", "bearer", "client_of", "cookie", "set_cookie"]
@@ -46,7 +46,7 @@ cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="Browser sessio
 class State:
     def __init__(self, store: Store, *, secure_cookies: bool = False) -> None:
         self.store = store
-        self.writer = Writer(store.engine)
+        self.writer = Writer(store)
         self.auth = Auth(store.engine)
         self.throttle = Throttle()
         self.secure_cookies = secure_cookies
@@ -119,7 +119,8 @@ class State:
         client = client_of(request)
         self.throttle.check_client(client)
 
-        def redeem(conn: Any) -> tuple[User, str, str]:
+        def redeem(tx: Transaction) -> tuple[User, str, str]:
+            conn = tx.connection
             # every refusal comes before the first write (WorkError: the writer's contract)
             try:
                 user = invitation_user(conn, token)

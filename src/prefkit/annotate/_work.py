@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from prefkit.annotate._campaigns import GOLD_KINDS, Campaign, Item
 from prefkit.annotate._sql import Raw
-from prefkit.data import Judgment, Store, judgment_from_dict, storable_text_problem
+from prefkit.data import Judgment, Transaction, judgment_from_dict, storable_text_problem
 from prefkit.errors import WorkError
 
 __all__ = [
@@ -336,9 +336,10 @@ class Submitted:
 
 
 def submit(
-    conn: Connection, store: Store, camp: Campaign, user: User, assignment_id: int, sub: Submission
+    tx: Transaction, camp: Campaign, user: User, assignment_id: int, sub: Submission
 ) -> Submitted:
     """Store one judgment for an assignment, exactly once per idempotency key."""
+    conn = tx.connection
     raw = Raw(conn)
     row = _own(raw, user, assignment_id, camp.name)
     if row.status == "done":
@@ -359,7 +360,7 @@ def submit(
     )
     if changed != 1:  # another process got there first; the caller retries
         raise WorkError(409, f"assignment {assignment_id} changed meanwhile; send it again")
-    store.insert_new(conn, [rec], parents=False)
+    tx.add_new([rec], parents=False)
     raw.run(
         "UPDATE campaign_members SET done = done + 1 WHERE campaign = ? AND user_id = ?",
         (camp.name, user.id),

@@ -18,9 +18,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.engine import Connection, Engine
-
 from prefkit.annotate._work import WorkError
+from prefkit.data import Store, Transaction
 
 __all__ = ["Writer"]
 
@@ -29,8 +28,8 @@ _MAX_GROUP = 128
 
 
 class Writer:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self._jobs: queue.Queue[Any] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -52,15 +51,15 @@ class Writer:
                 self._thread.join(timeout=10)
                 self._thread = None
 
-    async def run(self, job: Callable[[Connection], T]) -> T:
-        """Run ``job(conn)`` in the next group transaction; return once it is committed."""
+    async def run(self, job: Callable[[Transaction], T]) -> T:
+        """Run ``job(tx)`` in the next group transaction; return once it is committed."""
         self.start()
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[T] = loop.create_future()
         self._jobs.put((job, fut, loop))
         return await fut
 
-    def run_sync(self, job: Callable[[Connection], T]) -> T:
+    def run_sync(self, job: Callable[[Transaction], T]) -> T:
         """The same from a plain thread (CLI, tests)."""
         self.start()
         done = threading.Event()
@@ -110,10 +109,10 @@ class Writer:
     def _commit_group(self, group: list[Any]) -> None:
         results: list[tuple[bool, Any]] = []
         try:
-            with self.engine.begin() as conn:
+            with self.store.transaction() as tx:
                 for job, _fut, _loop in group:
                     try:
-                        results.append((True, job(conn)))
+                        results.append((True, job(tx)))
                     except WorkError as exc:  # refused before writing anything
                         results.append((False, exc))
             self.groups += 1
@@ -121,8 +120,8 @@ class Writer:
             if len(group) == 1:
                 job, fut, loop = group[0]
                 try:
-                    with self.engine.begin() as conn:
-                        results = [(True, job(conn))]
+                    with self.store.transaction() as tx:
+                        results = [(True, job(tx))]
                 except Exception as exc:
                     results = [(False, exc)]
             else:  # one job broke the transaction: run each alone

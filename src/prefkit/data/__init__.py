@@ -42,7 +42,7 @@ from prefkit.data._records import (
     storable_text_problem,
 )
 from prefkit.data._samples import sample_paths
-from prefkit.data._store import AddResult, Store, default_url, open_store
+from prefkit.data._store import AddResult, Store, Transaction, default_url, open_store
 from prefkit.data._trl import (
     RANKING_POLICIES,
     TIE_POLICIES,
@@ -72,6 +72,7 @@ __all__ = [
     "ResponseColumns",
     "Store",
     "Timings",
+    "Transaction",
     "UnitSpec",
     "UnitSummary",
     "ValueColumns",

@@ -19,7 +19,8 @@ from typing import Any
 
 import prefkit
 from prefkit.data._io import IMPORT_FORMATS, ReadResult, detect_format, line_rows, load_records
-from prefkit.data._store import _WRITE_CHUNK, AddResult, Store, _Batch, _chunks, _Planner
+from prefkit.data._store import Store
+from prefkit.data._write import _WRITE_CHUNK, AddResult, _Batch, _chunks, _Planner
 from prefkit.errors import PrefkitError, RecordError
 
 __all__ = ["PARALLEL_MIN_BYTES", "import_sources"]
@@ -99,7 +100,7 @@ def import_sources(
                 for chunk in _chunks(res.records, _WRITE_CHUNK):
                     yield planner.plan(chunk)
 
-    added = store.add_batches(batches(), progress=progress)
+    added = store._writes.add_batches(batches(), progress=progress)
     return results, added
 
 

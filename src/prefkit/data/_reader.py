@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from prefkit._perf import paused_gc
 from prefkit.data._io import ReadResult, StreamIds, convert_iter, line_rows
-from prefkit.data._store import _WRITE_CHUNK, _Planner
+from prefkit.data._write import _WRITE_CHUNK, _Planner
 from prefkit.errors import PrefkitError, RecordError
 
 ErrorTuple = tuple[str, str | None, int | None, str | None]

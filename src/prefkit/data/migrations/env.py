@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection prefkit hands over (see ``_store.migrate``)."""
+"""Alembic environment: runs on the connection prefkit hands over (see ``_engine.migrate``)."""
 
 from __future__ import annotations
 
