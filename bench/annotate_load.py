@@ -51,8 +51,14 @@ def free_port() -> int:
 
 
 def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, str]:
-    from prefkit.annotate import CampaignConfig, create_api_token, create_campaign, create_user
-    from prefkit.data import judgment_from_dict, open_store
+    from prefkit.annotate import (
+        CampaignConfig,
+        create_api_token,
+        create_campaign,
+        create_user,
+        open_workbench,
+    )
+    from prefkit.data import judgment_from_dict
 
     rng = random.Random(0)
     words = [
@@ -88,17 +94,17 @@ def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, s
                 }
             )
         )
-    with open_store(db_url) as store:
+    with open_workbench(db_url) as store:
         store.add_records(recs)
         create_campaign(
             store,
             CampaignConfig(name="load", pairs={"dataset": "load"}, overlap=overlap, repeats=0.05),
         )
         tokens = {}
-        with store.engine.begin() as conn:
+        with store.transaction() as tx:
             for k in range(annotators):
-                create_user(conn, f"ann-{k:03d}")
-                tokens[f"ann-{k:03d}"] = create_api_token(conn, f"ann-{k:03d}", "load")[1]
+                create_user(tx.connection, f"ann-{k:03d}")
+                tokens[f"ann-{k:03d}"] = create_api_token(tx.connection, f"ann-{k:03d}", "load")[1]
     return tokens
 
 
@@ -315,11 +321,12 @@ async def drive(
 
 
 def verify(db_url: str, acked: dict[str, str]) -> tuple[int, int, int]:
-    from prefkit.data import open_store
+    from prefkit.annotate import open_workbench
+    from prefkit.annotate import schema as w
     from prefkit.data import schema as t
 
-    with open_store(db_url) as store, store.engine.connect() as conn:
-        j, a = t.judgments, t.assignments
+    with open_workbench(db_url) as store, store.engine.connect() as conn:
+        j, a = t.judgments, w.assignments
         stored = {r.id for r in conn.execute(sa.select(j.c.id).where(j.c.campaign == "load"))}
         lost = sum(1 for jid in set(acked.values()) if jid not in stored)
         keys = conn.execute(

@@ -16,8 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from prefkit.annotate import CampaignConfig, create_api_token, create_campaign, create_user
-from prefkit.data import Store, import_sources, open_store, sample_paths
+from prefkit.annotate import (
+    CampaignConfig,
+    create_api_token,
+    create_campaign,
+    create_user,
+    open_workbench,
+)
+from prefkit.data import Store, import_sources, sample_paths
 
 PREFKIT = Path(sys.executable).with_name("prefkit")
 RATIONALE = (
@@ -34,16 +40,16 @@ class Workbench:
 
 
 def make_workbench(url: str, **campaign: object) -> Workbench:
-    store = open_store(url)
+    store = open_workbench(url)
     hh = [p for p in sample_paths() if "hh-rlhf" in p.name or "hh" in p.name]
     import_sources(store, hh or sample_paths())
     cfg = {"name": "demo", "pairs": {"dataset": "hh-rlhf", "limit": 12}, **campaign}
     create_campaign(store, CampaignConfig.model_validate(cfg))
     tokens, invites = {}, {}
-    with store.engine.begin() as conn:
+    with store.transaction() as tx:
         for name, role in (("boss", "admin"), ("alice", "annotator"), ("bob", "annotator")):
-            invites[name] = create_user(conn, name, role)[1]
-            tokens[name] = create_api_token(conn, name, "tests")[1]
+            invites[name] = create_user(tx.connection, name, role)[1]
+            tokens[name] = create_api_token(tx.connection, name, "tests")[1]
     return Workbench(store, url, tokens, invites)
 
 

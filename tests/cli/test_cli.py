@@ -36,7 +36,8 @@ def test_init_import_stats_export(db: str, tmp_path: Path) -> None:
     from prefkit.data._engine import MIGRATIONS as _MIGRATIONS
 
     head = max(p.name.split("_")[0] for p in (_MIGRATIONS / "versions").glob("0*.py"))
-    assert code == 0 and json.loads(out)["revision"] == head
+    info = json.loads(out)
+    assert code == 0 and info["revision"] == head and info["workbench_revision"] == "w0001"
     code, out = run("import", "--sample", "--db", db, "--json")
     assert code == 0, out
     info = json.loads(out)

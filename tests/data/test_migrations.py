@@ -27,19 +27,31 @@ def test_a_store_of_the_previous_release_upgrades_in_place(tmp_path: Path) -> No
             for t in ("judgments", "judgment_responses", "ratings", "users", "campaign_items")
         }
     raw.dispose()
-    store = open_store(f"sqlite:///{db}")  # migrates to the head
+    store = open_store(f"sqlite:///{db}")  # the judgment tables to the head
     with store.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
         after = {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in counts}
-        users = conn.execute(sa.text("SELECT name, role, credentials_at FROM users")).fetchall()
+    assert store.revision == "0007"
     assert after == counts and counts["judgments"] == 42
-    assert sorted(tuple(u) for u in users) == [
-        ("alice", "annotator", None),
-        ("boss", "admin", None),
-    ]
     recs = store.records()
     assert len(recs) == 42 and all(r.item is None and r.labels is None for r in recs)
     assert sum(1 for r in recs if r.ratings) == 3  # SQuALITY's three ratings records survived
+    store.close()
+
+    from prefkit.annotate import open_workbench, workbench_revision
+
+    store = open_workbench(f"sqlite:///{db}")  # the workbench completes its own tables
+    with store.engine.connect() as conn:
+        after = {t: conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in counts}
+        users = conn.execute(
+            sa.text("SELECT name, role, credentials_at, invite_expires_at FROM users")
+        ).fetchall()
+        tokens = conn.execute(sa.text("SELECT COUNT(*) FROM api_tokens")).scalar()
+        sessions = {r[1] for r in conn.execute(sa.text("PRAGMA table_info(sessions)"))}
+    assert workbench_revision(store) == "w0001" and store.revision == "0007"
+    assert after == counts
+    assert sorted(u[:3] for u in users) == [("alice", "annotator", None), ("boss", "admin", None)]
+    assert all(u[3] is not None for u in users)  # open invitations got a week, as 0006 gave
+    assert tokens == 0 and "last_seen" in sessions
     store.close()
 
 

@@ -17,9 +17,10 @@ from prefkit.annotate import (
     create_app,
     create_campaign,
     create_user,
+    open_workbench,
 )
 from prefkit.cli import app as cli
-from prefkit.data import judgment_from_dict, open_store, write_records
+from prefkit.data import judgment_from_dict, write_records
 
 STRENGTH = {"big": 1.0, "mid": 0.0, "small": -1.0}
 
@@ -86,7 +87,7 @@ def test_rank_a_file(tmp_path: Path) -> None:
 
 
 def test_workbench_leaderboard(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    store = open_workbench(f"sqlite:///{tmp_path / 'w.db'}")
     store.add_records(records(300, seed=1))
     create_campaign(
         store,
@@ -94,11 +95,11 @@ def test_workbench_leaderboard(tmp_path: Path) -> None:
             name="arena", pairs={"dataset": "synthetic", "limit": 60}, min_rationale_chars=0
         ),
     )
-    with store.engine.begin() as conn:
-        create_user(conn, "boss", "admin")
-        create_user(conn, "ann")
-        admin_token = create_api_token(conn, "boss")[1]
-        ann_token = create_api_token(conn, "ann")[1]
+    with store.transaction() as tx:
+        create_user(tx.connection, "boss", "admin")
+        create_user(tx.connection, "ann")
+        admin_token = create_api_token(tx.connection, "boss")[1]
+        ann_token = create_api_token(tx.connection, "ann")[1]
     with TestClient(create_app(store)) as c:
         h = {"Authorization": f"Bearer {ann_token}"}
         nxt = c.get("/api/campaigns/arena/assignment", headers=h).json()

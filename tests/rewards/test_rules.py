@@ -190,14 +190,18 @@ def test_cli_rules_eval_check_and_synth(tmp_path: Path) -> None:
 def test_workbench_rule_lab(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from prefkit.annotate import CampaignConfig, create_app, create_campaign, create_user
-    from prefkit.data import open_store
+    from prefkit.annotate import (
+        CampaignConfig,
+        create_app,
+        create_campaign,
+        create_user,
+        open_workbench,
+    )
 
-    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    store = open_workbench(f"sqlite:///{tmp_path / 'w.db'}")
     store.add_records(synthetic_summaries(40, seed=2))
     create_campaign(store, CampaignConfig(name="lab", pairs={"dataset": "synthetic-summaries"}))
-    with store.engine.begin() as conn:
-        token = create_user(conn, "boss", "admin")[1]
+    token = create_user(store, "boss", "admin")[1]
     with TestClient(create_app(store)) as c:
         c.get("/login")
         c.post("/login", data={"token": token, "csrf": c.cookies["prefkit_login_csrf"]})

@@ -35,8 +35,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from prefkit.annotate import _schema as w
 from prefkit.annotate._work import User, WorkError
-from prefkit.data import schema as t
 from prefkit.errors import InvitationError, PrefkitError
 
 __all__ = [
@@ -50,6 +50,8 @@ __all__ = [
     "Session",
     "create_api_token",
     "create_user",
+    "find_user",
+    "has_admin",
     "invitation_user",
     "list_api_tokens",
     "list_users",
@@ -84,6 +86,7 @@ def _invite_expiry(days: float) -> datetime:
     return _now_naive() + timedelta(days=days)
 
 
+@w.on_store
 def create_user(
     conn: Connection, name: str, role: str = "annotator", *, invite_days: float = INVITE_DAYS
 ) -> tuple[User, str]:
@@ -102,7 +105,7 @@ def create_user(
             "such characters (e.g. U+202E, right-to-left override) can make one name display "
             "as another, so names may not contain them"
         )
-    u = t.users
+    u = w.users
     if conn.execute(sa.select(u.c.id).where(u.c.name == name)).first():
         raise PrefkitError(f"user {name!r} exists already; use `prefkit user token {name}`")
     token = new_token()
@@ -119,6 +122,22 @@ def create_user(
     return User(int(uid), name, role), token
 
 
+@w.on_store
+def find_user(conn: Connection, name: str) -> User | None:
+    """The account called ``name``, or None when there is none."""
+    u = w.users
+    row = conn.execute(sa.select(u.c.id, u.c.name, u.c.role).where(u.c.name == name)).first()
+    return None if row is None else User(int(row.id), row.name, row.role)
+
+
+@w.on_store
+def has_admin(conn: Connection) -> bool:
+    """Whether any account is an admin (``prefkit serve`` makes one when none is)."""
+    u = w.users
+    return conn.execute(sa.select(u.c.id).where(u.c.role == "admin").limit(1)).first() is not None
+
+
+@w.on_store
 def reset_token(
     conn: Connection,
     name: str,
@@ -130,7 +149,7 @@ def reset_token(
     ``keep_sessions``, e.g. to sign in on a second device) do the user's sessions.
     API tokens are kept: they are revoked on their own (:func:`revoke_api_tokens`).
     """
-    u = t.users
+    u = w.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
     if row is None:
         raise PrefkitError(f"no user {name!r}; create it with `prefkit user add {name}`")
@@ -144,12 +163,12 @@ def reset_token(
         values["credentials_at"] = _now_naive()
     conn.execute(u.update().where(u.c.id == row.id).values(**values))
     if not keep_sessions:
-        conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row.id))
+        conn.execute(w.sessions.delete().where(w.sessions.c.user_id == row.id))
     return token
 
 
 def _invitation_row(conn: Connection, token: str) -> Any:
-    u = t.users
+    u = w.users
     row = conn.execute(
         sa.select(
             u.c.id, u.c.name, u.c.role, u.c.disabled, u.c.invite_expires_at, u.c.invite_used_at
@@ -183,7 +202,7 @@ def redeem_invitation(conn: Connection, token: str) -> User:
     cannot both win: the conditional UPDATE marks it used, and only one sees a row change.
     """
     row = _invitation_row(conn, token)
-    u = t.users
+    u = w.users
     done = conn.execute(
         u.update()
         .where(u.c.id == row.id, u.c.token_hash == token_hash(token), u.c.invite_used_at.is_(None))
@@ -217,12 +236,13 @@ class ApiToken:
 
 
 def _user_id(conn: Connection, name: str) -> int:
-    row = conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).first()
+    row = conn.execute(sa.select(w.users.c.id).where(w.users.c.name == name)).first()
     if row is None:
         raise PrefkitError(f"no user {name!r}; the users are listed by `prefkit user list`")
     return int(row.id)
 
 
+@w.on_store
 def create_api_token(
     conn: Connection, name: str, label: str = "script", *, days: float | None = None
 ) -> tuple[ApiToken, str]:
@@ -238,7 +258,7 @@ def create_api_token(
     token = API_TOKEN_PREFIX + new_token()
     now = _now_naive()
     expires = now + timedelta(days=days) if days is not None else None
-    a = t.api_tokens
+    a = w.api_tokens
     pk = conn.execute(
         a.insert().values(
             user_id=uid,
@@ -252,9 +272,10 @@ def create_api_token(
     return ApiToken(int(pk[0]), name, label, now, expires, None), token
 
 
+@w.on_store
 def list_api_tokens(conn: Connection, name: str | None = None) -> list[ApiToken]:
     """The API tokens of one user (or of everyone), oldest first; never the secrets."""
-    a, u = t.api_tokens, t.users
+    a, u = w.api_tokens, w.users
     q = sa.select(
         a.c.id, u.c.name, a.c.label, a.c.created_at, a.c.expires_at, a.c.last_used_at
     ).join(u, u.c.id == a.c.user_id)
@@ -266,9 +287,10 @@ def list_api_tokens(conn: Connection, name: str | None = None) -> list[ApiToken]
     ]
 
 
+@w.on_store
 def revoke_api_tokens(conn: Connection, name: str, token_id: int | None = None) -> int:
     """Revoke one API token of ``name`` (by id), or all of them; returns how many."""
-    a = t.api_tokens
+    a = w.api_tokens
     uid = _user_id(conn, name)
     q = a.delete().where(a.c.user_id == uid)
     if token_id is not None:
@@ -280,9 +302,10 @@ def revoke_api_tokens(conn: Connection, name: str, token_id: int | None = None) 
     return n
 
 
+@w.on_store
 def list_users(conn: Connection) -> list[dict[str, Any]]:
     """Every account with its state: role, disabled, invitation (pending/used/expired), tokens."""
-    u, a = t.users, t.api_tokens
+    u, a = w.users, w.api_tokens
     ntok = sa.select(sa.func.count()).where(a.c.user_id == u.c.id).correlate(u).scalar_subquery()
     now = _now_naive()
     out = []
@@ -315,12 +338,13 @@ def _now_naive() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+@w.on_store
 def set_disabled(conn: Connection, name: str, disabled: bool) -> None:
     """Disable (or enable) an account: a disabled one is refused on its next request, with
     every session, API token and invitation of it (sessions end for good; API tokens work
     again once it is enabled).
     """
-    u = t.users
+    u = w.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
     if row is None:
         raise PrefkitError(f"no user {name!r}; the users are listed by `prefkit user list`")
@@ -328,14 +352,15 @@ def set_disabled(conn: Connection, name: str, disabled: bool) -> None:
         u.update().where(u.c.id == row.id).values(disabled=disabled, credentials_at=_now_naive())
     )
     if disabled:
-        conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row.id))
+        conn.execute(w.sessions.delete().where(w.sessions.c.user_id == row.id))
 
 
+@w.on_store
 def sign_out_everywhere(conn: Connection, user_id: int) -> None:
     """End every session of a user (the invitation token stays valid)."""
-    u = t.users
+    u = w.users
     conn.execute(u.update().where(u.c.id == user_id).values(credentials_at=_now_naive()))
-    conn.execute(t.sessions.delete().where(t.sessions.c.user_id == user_id))
+    conn.execute(w.sessions.delete().where(w.sessions.c.user_id == user_id))
 
 
 @dataclass(frozen=True)
@@ -491,7 +516,7 @@ class Auth:
         token, csrf = new_token(), new_token()
         expires = datetime.now(UTC) + timedelta(days=SESSION_DAYS)
         conn.execute(
-            t.sessions.insert().values(
+            w.sessions.insert().values(
                 token_hash=token_hash(token),
                 user_id=user.id,
                 csrf=csrf,
@@ -503,7 +528,7 @@ class Auth:
         return token, csrf
 
     def end_session(self, conn: Connection, token: str) -> None:
-        conn.execute(t.sessions.delete().where(t.sessions.c.token_hash == token_hash(token)))
+        conn.execute(w.sessions.delete().where(w.sessions.c.token_hash == token_hash(token)))
 
 
 def same(a: str | None, b: str | None) -> bool:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from prefkit._json import loads
+from prefkit.annotate import _schema as w
 from prefkit.annotate._config import CampaignConfig, GoldItem
 from prefkit.data import Store, Transaction
 from prefkit.data import schema as t
@@ -28,6 +29,7 @@ __all__ = [
     "Item",
     "create_campaign",
     "gold_records",
+    "list_campaigns",
     "load_campaign",
 ]
 
@@ -191,6 +193,7 @@ def _responses(conn: Connection, ids: list[str]) -> dict[str, list[tuple[str, st
 
 def create_campaign(store: Store, config: CampaignConfig) -> CampaignCreated:
     """Create a campaign from judgments in the store; one transaction, nothing on error."""
+    w.ensure(store.engine)
     with store.transaction() as tx:
         conn = tx.connection
         if conn.execute(
@@ -198,8 +201,8 @@ def create_campaign(store: Store, config: CampaignConfig) -> CampaignCreated:
         ).first():
             exists = conn.execute(
                 sa.select(sa.func.count())
-                .select_from(t.campaign_units)
-                .where(t.campaign_units.c.campaign == config.name)
+                .select_from(w.campaign_units)
+                .where(w.campaign_units.c.campaign == config.name)
             ).scalar_one()
             if exists:
                 raise PrefkitError(f"campaign {config.name!r} exists already; choose another name")
@@ -240,12 +243,12 @@ def create_campaign(store: Store, config: CampaignConfig) -> CampaignCreated:
         n_items = 0
         for kind, items in units:
             pk = conn.execute(
-                t.campaign_units.insert().values(campaign=config.name, kind=kind)
+                w.campaign_units.insert().values(campaign=config.name, kind=kind)
             ).inserted_primary_key
             assert pk is not None
             unit_id = pk[0]
             conn.execute(
-                t.campaign_items.insert(),
+                w.campaign_items.insert(),
                 [{**it, "unit_id": unit_id, "campaign": config.name} for it in items],
             )
             n_items += len(items)
@@ -310,6 +313,17 @@ def _gold_item(tx: Transaction, g: GoldItem, kind: str) -> dict[str, Any]:
     return _item(None, phash, (ids[0], rhashes[0], None), (ids[1], rhashes[1], None), g.answer)
 
 
+def list_campaigns(store: Store) -> list[dict[str, Any]]:
+    """The campaigns with units, by name: ``name``, ``units`` and stored ``judgments``."""
+    w.ensure(store.engine)
+    u = w.campaign_units
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(u.c.campaign, sa.func.count()).group_by(u.c.campaign).order_by(u.c.campaign)
+        ).all()
+    return [{"name": n, "units": int(k), "judgments": store.count(campaign=n)} for n, k in rows]
+
+
 def load_campaign(conn: Connection, name: str) -> Campaign | None:
     """The campaign called ``name`` as stored, or None when there is none."""
     row = conn.execute(sa.select(t.campaigns.c.config).where(t.campaigns.c.name == name)).first()
@@ -317,7 +331,7 @@ def load_campaign(conn: Connection, name: str) -> Campaign | None:
         return None
     cfg_raw = row.config if isinstance(row.config, dict) else loads(row.config)
     config = CampaignConfig.model_validate(cfg_raw)
-    u, it = t.campaign_units, t.campaign_items
+    u, it = w.campaign_units, w.campaign_items
     unit_ids: list[int] = []
     kinds: dict[int, str] = {}
     for uid, kind in conn.execute(
@@ -337,6 +351,7 @@ def gold_records(store: Store, name: str) -> list[Any]:
     """A campaign's gold and attention items as records whose preference is the answer."""
     from prefkit.data import judgment_from_dict
 
+    w.ensure(store.engine)
     with store.engine.connect() as conn:
         camp = load_campaign(conn, name)
         if camp is None:

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 
+from prefkit.annotate import _schema as w
 from prefkit.annotate._auth import (
     Auth,
     InvitationError,
@@ -45,6 +46,7 @@ cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="Browser sessio
 
 class State:
     def __init__(self, store: Store, *, secure_cookies: bool = False) -> None:
+        w.ensure(store.engine)
         self.store = store
         self.writer = Writer(store)
         self.auth = Auth(store.engine)
@@ -75,7 +77,7 @@ class State:
         return camp
 
     def campaign_names(self) -> list[str]:
-        c, u = t.campaigns, t.campaign_units
+        c, u = t.campaigns, w.campaign_units
         with self.store.engine.connect() as conn:
             return [
                 r[0]

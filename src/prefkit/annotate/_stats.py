@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from prefkit.annotate import _schema as w
 from prefkit.annotate._campaigns import Campaign
 from prefkit.data import schema as t
 
@@ -21,10 +22,10 @@ __all__ = ["campaign_figures"]
 
 def campaign_figures(conn: Connection, camp: Campaign) -> dict[str, Any]:
     a, it, u, users, j = (
-        t.assignments,
-        t.campaign_items,
-        t.campaign_units,
-        t.users,
+        w.assignments,
+        w.campaign_items,
+        w.campaign_units,
+        w.users,
         t.judgments,
     )
     rows = conn.execute(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import sqlalchemy as sa
 import typer
 
 from prefkit.cli._common import DbOption, JsonOption, console, print_json
@@ -50,11 +49,10 @@ def campaign_create(
     as_json: JsonOption = False,
 ) -> None:
     """Create a campaign from judgments in the store (one transaction)."""
-    from prefkit.annotate import create_campaign, load_campaign_config
-    from prefkit.data import open_store
+    from prefkit.annotate import create_campaign, load_campaign_config, open_workbench
 
     cfg = load_campaign_config(config)
-    with open_store(db) as store:
+    with open_workbench(db) as store:
         created = create_campaign(store, cfg)
     if as_json:
         print_json(created.to_dict())
@@ -69,15 +67,10 @@ def campaign_create(
 @campaign_app.command("list")
 def campaign_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Campaigns with their number of units and judgments."""
-    from prefkit.data import open_store
-    from prefkit.data import schema as t
+    from prefkit.annotate import list_campaigns, open_workbench
 
-    with open_store(db) as store, store.engine.connect() as conn:
-        u = t.campaign_units
-        rows = conn.execute(
-            sa.select(u.c.campaign, sa.func.count()).group_by(u.c.campaign).order_by(u.c.campaign)
-        ).all()
-        out = [{"name": n, "units": int(k), "judgments": store.count(campaign=n)} for n, k in rows]
+    with open_workbench(db) as store:
+        out = list_campaigns(store)
     if as_json:
         print_json(out)
         return
@@ -97,11 +90,10 @@ def user_add(
     as_json: JsonOption = False,
 ) -> None:
     """Create an account and print its invitation link (shown once; it signs in once)."""
-    from prefkit.annotate import create_user
-    from prefkit.data import open_store
+    from prefkit.annotate import create_user, open_workbench
 
-    with open_store(db) as store, store.engine.begin() as conn:
-        user, token = create_user(conn, name, role, invite_days=expires_days)
+    with open_workbench(db) as store:
+        user, token = create_user(store, name, role, invite_days=expires_days)
     _print_invite(user.name, user.role, token, base_url, as_json, expires_days)
 
 
@@ -123,15 +115,13 @@ def user_token(
     """Give an account a new invitation link; the old link stops working, and so do its
     sessions unless --keep-sessions (API tokens are kept: `prefkit user api-token revoke`).
     """
-    from prefkit.annotate import reset_token
-    from prefkit.data import open_store
+    from prefkit.annotate import find_user, open_workbench, reset_token
 
-    with open_store(db) as store, store.engine.begin() as conn:
-        token = reset_token(conn, name, invite_days=expires_days, keep_sessions=keep_sessions)
-        role = conn.execute(
-            sa.text("SELECT role FROM users WHERE name = :n"), {"n": name}
-        ).scalar_one()
-    _print_invite(name, role, token, base_url, as_json, expires_days)
+    with open_workbench(db) as store:
+        token = reset_token(store, name, invite_days=expires_days, keep_sessions=keep_sessions)
+        user = find_user(store, name)
+    assert user is not None  # reset_token refused an unknown name
+    _print_invite(name, user.role, token, base_url, as_json, expires_days)
 
 
 @user_app.command("disable")
@@ -153,22 +143,20 @@ def user_enable(
 
 
 def _set_disabled(name: str, db: str | None, disabled: bool) -> None:
-    from prefkit.annotate import set_disabled
-    from prefkit.data import open_store
+    from prefkit.annotate import open_workbench, set_disabled
 
-    with open_store(db) as store, store.engine.begin() as conn:
-        set_disabled(conn, name, disabled)
+    with open_workbench(db) as store:
+        set_disabled(store, name, disabled)
     console.print(f"{name} is {'disabled' if disabled else 'enabled'}")
 
 
 @user_app.command("list")
 def user_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The accounts: name, role, disabled, invitation (pending/used/expired), API tokens."""
-    from prefkit.annotate import list_users
-    from prefkit.data import open_store
+    from prefkit.annotate import list_users, open_workbench
 
-    with open_store(db) as store, store.engine.connect() as conn:
-        users = list_users(conn)
+    with open_workbench(db) as store:
+        users = list_users(store)
     if as_json:
         print_json(users)
         return
@@ -211,11 +199,10 @@ def api_token_add(
     as_json: JsonOption = False,
 ) -> None:
     """Make an API token and print it (shown once): send it as `Authorization: Bearer …`."""
-    from prefkit.annotate import create_api_token
-    from prefkit.data import open_store
+    from prefkit.annotate import create_api_token, open_workbench
 
-    with open_store(db) as store, store.engine.begin() as conn:
-        tok, secret = create_api_token(conn, name, label, days=days)
+    with open_workbench(db) as store:
+        tok, secret = create_api_token(store, name, label, days=days)
     if as_json:
         print_json({**tok.to_dict(), "token": secret})
         return
@@ -229,11 +216,10 @@ def api_token_list(
     as_json: JsonOption = False,
 ) -> None:
     """API tokens: id, account, label, created, expires, last used (never the secrets)."""
-    from prefkit.annotate import list_api_tokens
-    from prefkit.data import open_store
+    from prefkit.annotate import list_api_tokens, open_workbench
 
-    with open_store(db) as store, store.engine.connect() as conn:
-        toks = [tok.to_dict() for tok in list_api_tokens(conn, name)]
+    with open_workbench(db) as store:
+        toks = [tok.to_dict() for tok in list_api_tokens(store, name)]
     if as_json:
         print_json(toks)
         return
@@ -255,13 +241,12 @@ def api_token_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke an API token (or --all of them): refused from the very next request."""
-    from prefkit.annotate import revoke_api_tokens
-    from prefkit.data import open_store
+    from prefkit.annotate import open_workbench, revoke_api_tokens
 
     if (token_id is None) == (not all_tokens):
         raise PrefkitError("give a token id or --all (ids: `prefkit user api-token list NAME`)")
-    with open_store(db) as store, store.engine.begin() as conn:
-        n = revoke_api_tokens(conn, name, token_id)
+    with open_workbench(db) as store:
+        n = revoke_api_tokens(store, name, token_id)
     console.print(f"revoked {n} API token(s) of {name}", highlight=False)
 
 
@@ -303,18 +288,18 @@ def serve(
         create_app,
         create_campaign,
         create_user,
+        find_user,
         guarded_protocol,
+        has_admin,
         load_campaign_config,
+        open_workbench,
         reset_token,
     )
-    from prefkit.data import import_sources, open_store, sample_paths
-    from prefkit.data import schema as t
+    from prefkit.data import import_sources, sample_paths
 
-    store = open_store(db)
+    store = open_workbench(db)
     base = f"http://{host}:{port}"
     links: list[tuple[str, str, str]] = []
-    with store.engine.begin() as conn:
-        has_admin = conn.execute(sa.select(t.users.c.id).where(t.users.c.role == "admin")).first()
     if demo:
         if store.count() == 0:
             import_sources(store, sample_paths())
@@ -325,13 +310,11 @@ def serve(
             if "exists" not in str(exc):
                 raise
         for name, role in (("admin", "admin"), ("alice", "annotator"), ("bob", "annotator")):
-            with store.engine.begin() as conn:
-                exists = conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).first()
-                token = reset_token(conn, name) if exists else create_user(conn, name, role)[1]
+            exists = find_user(store, name) is not None
+            token = reset_token(store, name) if exists else create_user(store, name, role)[1]
             links.append((name, role, token))
-    elif not has_admin:
-        with store.engine.begin() as conn:
-            _user, token = create_user(conn, "admin", "admin")
+    elif not has_admin(store):
+        _user, token = create_user(store, "admin", "admin")
         links.append(("admin", "admin", token))
     console.print(f"prefkit workbench on {base}  (store: {store.safe_url})", highlight=False)
     for name, role, token in links:

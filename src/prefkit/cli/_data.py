@@ -75,13 +75,18 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 
 
 def init(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Create the store (or upgrade its schema) and print where it is."""
-    with open_store(db) as store, store.engine.connect() as conn:
-        rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
-        if as_json:
-            print_json({"database": store.safe_url, "revision": rev})
-        else:
-            console.print(f"store ready at {store.safe_url} (schema revision {rev})")
+    """Create the store and the workbench's tables (or upgrade them) and print where it is."""
+    from prefkit.annotate import open_workbench, workbench_revision
+
+    with open_workbench(db) as store:
+        rev, wb = store.revision, workbench_revision(store)
+    if as_json:
+        print_json({"database": store.safe_url, "revision": rev, "workbench_revision": wb})
+    else:
+        console.print(
+            f"store ready at {store.safe_url} (schema revision {rev}, workbench {wb})",
+            highlight=False,
+        )
 
 
 def _error_dict(err: RecordError) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """The store's tables (SQLAlchemy Core). Alembic migrations in ``migrations/`` create them.
 
+Judgments and what they refer to only: the workbench keeps its accounts, sessions and campaign
+work in its own tables (``prefkit.annotate``'s schema and migrations). ``campaigns`` names a group
+of judgments; its ``config`` is an opaque JSON object that the campaign's owner keeps there.
+
 Prompts and responses are keyed by content hash, so the same prompt or response text is stored
 once however many judgments refer to it (responses are deduplicated per prompt). A judgment keeps
 its own record-local response ids, models, ranks and ratings in child tables.
@@ -14,11 +18,6 @@ import sqlalchemy as sa
 __all__ = [
     "VISIBLE_SQL",
     "annotators",
-    "api_tokens",
-    "assignments",
-    "campaign_items",
-    "campaign_members",
-    "campaign_units",
     "campaigns",
     "imports",
     "judgment_responses",
@@ -27,8 +26,6 @@ __all__ = [
     "prompts",
     "ratings",
     "responses",
-    "sessions",
-    "users",
     "visible",
 ]
 
@@ -174,113 +171,4 @@ ratings = sa.Table(
     sa.Column("local_id", sa.String(200), primary_key=True),
     sa.Column("value", sa.Integer, nullable=False),
     sa.Column("position", sa.Integer, nullable=False),  # keeps the record's key order
-)
-
-# ---------------------------------------------------------------------------- the workbench
-# Accounts, sessions and campaign work for ``prefkit.annotate``. Secrets are stored as SHA-256
-# of 256-bit random tokens (never the tokens themselves).
-
-users = sa.Table(
-    "users",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
-    sa.Column("role", sa.String(16), nullable=False),  # admin | annotator
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # the invitation token
-    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
-    # 0004: the last credential change (new token, disable, sign out everywhere); sessions
-    # created before it are refused
-    sa.Column("credentials_at", sa.DateTime, nullable=True),
-    # 0006: an invitation signs in once, before it expires (scripts use api_tokens)
-    sa.Column("invite_expires_at", sa.DateTime, nullable=True),
-    sa.Column("invite_used_at", sa.DateTime, nullable=True),
-)
-
-api_tokens = sa.Table(  # 0006: long-lived bearer tokens for scripts, one row per token
-    "api_tokens",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("label", sa.String(200), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
-    sa.Column("expires_at", sa.DateTime, nullable=True),  # none: until revoked
-    sa.Column("last_used_at", sa.DateTime, nullable=True),
-)
-
-sessions = sa.Table(
-    "sessions",
-    metadata,
-    sa.Column("token_hash", sa.String(64), primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("csrf", sa.String(64), nullable=False),
-    sa.Column("expires_at", sa.DateTime, nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
-    sa.Column("last_seen", sa.DateTime, nullable=True),  # 0005: for the idle timeout
-)
-
-campaign_units = sa.Table(
-    "campaign_units",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("campaign", sa.String(200), sa.ForeignKey("campaigns.name"), nullable=False),
-    sa.Column("kind", sa.String(16), nullable=False),  # pair | triad | gold | attention
-    sa.Column("claimed", sa.Integer, nullable=False, server_default="0"),  # annotators on it
-    sa.Index("ix_campaign_units_campaign", "campaign", "id"),
-)
-
-campaign_items = sa.Table(
-    "campaign_items",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("unit_id", sa.Integer, sa.ForeignKey("campaign_units.id"), nullable=False),
-    sa.Column("campaign", sa.String(200), sa.ForeignKey("campaigns.name"), nullable=False),
-    sa.Column("source_judgment", sa.String(200), nullable=True),
-    sa.Column("prompt_hash", sa.String(32), sa.ForeignKey("prompts.hash"), nullable=False),
-    sa.Column("a_id", sa.String(200), nullable=False),  # record-local response ids
-    sa.Column("a_hash", sa.String(32), sa.ForeignKey("responses.hash"), nullable=False),
-    sa.Column("a_model", sa.String(200), nullable=True),
-    sa.Column("b_id", sa.String(200), nullable=False),
-    sa.Column("b_hash", sa.String(32), sa.ForeignKey("responses.hash"), nullable=False),
-    sa.Column("b_model", sa.String(200), nullable=True),
-    sa.Column("answer", sa.String(200), nullable=True),  # gold / attention: a_id, b_id or "tie"
-    sa.Index("ix_campaign_items_unit", "unit_id"),
-)
-
-campaign_members = sa.Table(
-    "campaign_members",
-    metadata,
-    sa.Column("campaign", sa.String(200), sa.ForeignKey("campaigns.name"), primary_key=True),
-    sa.Column(
-        "user_id",
-        sa.Integer,
-        sa.ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("cursor", sa.Integer, nullable=False, server_default="0"),  # in the user's order
-    sa.Column("next_seq", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("done", sa.Integer, nullable=False, server_default="0"),  # judgments submitted
-)
-
-assignments = sa.Table(
-    "assignments",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("campaign", sa.String(200), sa.ForeignKey("campaigns.name"), nullable=False),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
-    sa.Column("item_id", sa.Integer, sa.ForeignKey("campaign_items.id"), nullable=False),
-    sa.Column("seq", sa.Integer, nullable=False),  # the order the annotator sees them in
-    sa.Column("repeat_of", sa.Integer, nullable=True),  # the assignment this one repeats
-    sa.Column("due_after", sa.Integer, nullable=True),  # repeats: after this many done
-    sa.Column("left_id", sa.String(200), nullable=False),  # the response shown on the left
-    sa.Column("status", sa.String(16), nullable=False),  # pending | done | skipped
-    sa.Column("draft", _JSON, nullable=True),
-    sa.Column("skip_reason", sa.Text, nullable=True),
-    sa.Column("submit_key", sa.String(100), nullable=True),
-    sa.Column("judgment_id", sa.String(200), nullable=True),
-    sa.Column("started_at", sa.String(40), nullable=True),  # ISO 8601, first shown
-    sa.Column("created_at", sa.DateTime, nullable=False, server_default=_NOW),
-    sa.Index("ix_assignments_user", "campaign", "user_id", "status", "seq"),
-    sa.Index("ix_assignments_item", "item_id"),
 )

@@ -1,14 +1,15 @@
-"""credentials_at: when a user's credentials last changed (sessions older than it are refused)
+"""credentials_at (moved to prefkit.annotate: now a no-op)
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-01 22:00:00
+
+The workbench's tables are the workbench's own since 2026-12-03: ``prefkit.annotate``'s migration
+w0001 creates them, or completes them on a database this revision changed before. The revision
+stays so that databases stamped with it, and the ones after it, keep upgrading.
 """
 
 from __future__ import annotations
-
-import sqlalchemy as sa
-from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -17,10 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("credentials_at", sa.DateTime(), nullable=True))
+    pass
 
 
 def downgrade() -> None:
-    # plain DROP COLUMN: a batch "recreate" would cascade-delete sessions and members
-    op.execute("ALTER TABLE users DROP COLUMN credentials_at")
+    pass

@@ -1,14 +1,15 @@
-"""session last_seen: sessions idle for too long are refused
+"""session last_seen (moved to prefkit.annotate: now a no-op)
 
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01 22:10:00
+
+The workbench's tables are the workbench's own since 2026-12-03: ``prefkit.annotate``'s migration
+w0001 creates them, or completes them on a database this revision changed before. The revision
+stays so that databases stamped with it, and the ones after it, keep upgrading.
 """
 
 from __future__ import annotations
-
-import sqlalchemy as sa
-from alembic import op
 
 revision = "0005"
 down_revision = "0004"
@@ -17,9 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
-        batch.add_column(sa.Column("last_seen", sa.DateTime(), nullable=True))
+    pass
 
 
 def downgrade() -> None:
-    op.execute("ALTER TABLE sessions DROP COLUMN last_seen")
+    pass
