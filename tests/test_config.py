@@ -15,14 +15,32 @@ from typer.testing import CliRunner
 from prefkit._config import describe, load_config
 from prefkit.analysis import AnalysisConfig
 from prefkit.cli import app
-from prefkit.errors import AnalysisError, RankingError, RecordError
+from prefkit.errors import AnalysisError, PrefkitError, RankingError, RecordError
+from prefkit.models import LLMJudge, LLMJudgeConfig
 from prefkit.ranking import BradleyTerry, BradleyTerryConfig
+from prefkit.rewards import (
+    EmbeddingRewardModel,
+    EmbeddingRewardModelConfig,
+    RewardEvaluationConfig,
+    RewardTrainingConfig,
+)
 
-COMMANDS = {"rank": BradleyTerryConfig, "analyze": AnalysisConfig}
+COMMANDS = {
+    "rank": BradleyTerryConfig,
+    "analyze": AnalysisConfig,
+    "rules eval": RewardEvaluationConfig,
+    "judge eval": LLMJudgeConfig,
+    "judge run": LLMJudgeConfig,
+    "rm train": RewardTrainingConfig,
+}
+CONFIGS = (*COMMANDS.values(), EmbeddingRewardModelConfig)
 
 
 def _command(name: str) -> Any:
-    return typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    cmd = typer.main.get_command(app)
+    for part in name.split():
+        cmd = cmd.commands[part]  # type: ignore[attr-defined]
+    return cmd
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -30,6 +48,11 @@ def test_cli_options_are_generated_from_the_config(name: str) -> None:
     cls = COMMANDS[name]
     params = {p.name: p for p in _command(name).params}
     for field in describe(cls):
+        if not next(f for f in dataclasses.fields(cls) if f.name == field["name"]).metadata.get(
+            "cli", True
+        ):
+            assert field["name"] not in params
+            continue
         opt = params[field["name"]]
         assert opt.help == field["help"]  # one help text
         assert opt.default is None  # "not given": the config's default applies
@@ -122,7 +145,25 @@ def test_cli_config_file_then_options(tmp_path: Path) -> None:
     assert res.exit_code != 0 and "half" in res.output
 
 
+def test_models_and_judges_take_their_config_or_its_fields() -> None:
+    class Gen:
+        name = "g"
+
+    a = LLMJudge(Gen(), both_orders=False, max_new_tokens=8)
+    b = LLMJudge(Gen(), LLMJudgeConfig(both_orders=False, max_new_tokens=8))
+    assert a.config == b.config and not a.both_orders and a.uncached().config == a.config
+    assert LLMJudge(Gen()).config == LLMJudgeConfig()  # the defaults live in one place
+    with pytest.raises(PrefkitError, match="no rubric for criterion 'wit'"):
+        LLMJudge(Gen(), criterion="wit")
+    with pytest.raises(PrefkitError, match=r"unknown LLMJudge setting\(s\) \['order'\]"):
+        LLMJudge(Gen(), order=True)
+    m = EmbeddingRewardModel(head="mlp", epochs=3, embedder=object())  # type: ignore[arg-type]
+    assert m.settings == EmbeddingRewardModelConfig(head="mlp", epochs=3) and m.hidden == 128
+    with pytest.raises(PrefkitError, match="unknown head 'deep'"):
+        EmbeddingRewardModelConfig(head="deep")  # type: ignore[arg-type]
+
+
 def test_every_field_has_help() -> None:
-    for cls in COMMANDS.values():
+    for cls in CONFIGS:
         for f in dataclasses.fields(cls):
             assert f.metadata.get("help"), f"{cls.__name__}.{f.name} has no help text"

@@ -19,7 +19,15 @@ from typing import Any, Literal, TypeVar
 from prefkit._yaml import line_of, load_yaml
 from prefkit.errors import PrefkitError, RecordError
 
-__all__ = ["check_config", "config_from", "describe", "load_config", "setting"]
+__all__ = [
+    "check_config",
+    "config_from",
+    "describe",
+    "fields_of",
+    "load_config",
+    "resolve",
+    "setting",
+]
 
 C = TypeVar("C")
 
@@ -93,6 +101,30 @@ def config_from(
             f"unknown {what or cls.__name__} setting(s) {unknown}; allowed: {sorted(known)}"
         )
     return cls(**data)
+
+
+def fields_of(config: Any) -> dict[str, Any]:
+    """A config's fields as a mapping (shallow: a function-valued field stays itself)."""
+    return {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
+
+
+def resolve(
+    cls: type[C],
+    config: C | None,
+    overrides: Mapping[str, Any],
+    *,
+    what: str | None = None,
+    error: type[PrefkitError] = PrefkitError,
+) -> C:
+    """The settings an API call runs with: ``config`` (default ``cls()``) and then ``overrides``.
+
+    The one way every algorithm takes its settings: ``f(data, config)`` or
+    ``f(data, field=value)``; an unknown field is an error naming the allowed ones.
+    """
+    base = config if config is not None else cls()
+    if not overrides:
+        return base
+    return config_from(cls, {**fields_of(base), **overrides}, what=what, error=error)
 
 
 def load_config(cls: type[C], path: str | Path) -> C:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from prefkit._arrays import distinct
-from prefkit._config import config_from
+from prefkit._config import resolve
 from prefkit._perf import paused_gc
 from prefkit._result import json_schema
 from prefkit.analysis._bias import length_bias, position_bias, ratings_vs_preference
@@ -201,11 +200,7 @@ def analyze(
     Returns:
         An :class:`AnalysisReport`; ``to_dict()`` is the ``prefkit analyze --json`` output.
     """
-    cfg = config if config is not None else AnalysisConfig()
-    if overrides:
-        cfg = config_from(
-            AnalysisConfig, {**_fields(cfg), **overrides}, what="analyze", error=AnalysisError
-        )
+    cfg = resolve(AnalysisConfig, config, overrides, what="analyze", error=AnalysisError)
     unit, threshold, leniency_threshold = cfg.unit, cfg.threshold, cfg.leniency_threshold
     bootstrap, seed = cfg.bootstrap, cfg.seed
     with paused_gc():  # hundreds of thousands of small, acyclic objects: see prefkit._perf
@@ -213,11 +208,6 @@ def analyze(
             records, unit, gold, threshold, leniency_threshold, bootstrap, seed, source,
             campaign,
         )  # fmt: skip
-
-
-def _fields(config: Any) -> dict[str, Any]:
-    """A config's fields as a mapping (shallow: a function unit stays itself)."""
-    return {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
 
 
 def _analyze(

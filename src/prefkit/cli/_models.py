@@ -21,7 +21,9 @@ from prefkit.cli._common import (
     print_json,
     styled,
 )
+from prefkit.cli._config import config_options
 from prefkit.errors import PrefkitError
+from prefkit.models import LLMJudgeConfig
 
 __all__ = ["register"]
 
@@ -33,7 +35,6 @@ JudgeArg = Annotated[
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="Judgment files; else the store.")]
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", help="Only the first N pairs.")]
-CriterionOpt = Annotated[str, typer.Option("--criterion", help="LLM judge rubric.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -103,34 +104,30 @@ def generate(
             console.print(c, highlight=False, markup=False)
 
 
-def _judge(
-    spec: str, records: list[Any], criterion: str, max_new_tokens: int = 96
-) -> tuple[Any, list[Any]]:
+def _judge(spec: str, records: list[Any], config: LLMJudgeConfig) -> tuple[Any, list[Any]]:
     """The judge named by ``spec``, and the records it is checked on (a person's own aside)."""
     from prefkit.models import HumanJudge, load_judge
 
-    j = load_judge(spec, records=records, criterion=criterion, max_new_tokens=max_new_tokens)
+    j = load_judge(spec, config, records=records)
     if isinstance(j, HumanJudge):
         return j, [r for r in records if r.annotator != j.annotator]
     return j, records
 
 
 @judge_app.command("eval")
+@config_options(LLMJudgeConfig)
 def judge_eval_cmd(
     judge: JudgeArg,
     paths: PathsArg = None,
     db: DbOption = None,
     campaign: CampaignOpt = None,
     limit: LimitOpt = None,
-    criterion: CriterionOpt = "helpfulness",
     repeats: Annotated[int, typer.Option("--repeats", help="Runs for self-consistency.")] = 1,
-    max_new_tokens: Annotated[
-        int, typer.Option("--max-new-tokens", help="LLM judge: verdict and explanation length.")
-    ] = 96,
     out: Annotated[
         Path | None, typer.Option("--out", help="Also write the AI judgments here.")
     ] = None,
     as_json: JsonOption = False,
+    config: LLMJudgeConfig = LLMJudgeConfig(),
 ) -> None:
     """Agreement with human labels (accuracy, κ), position-flip rate, preference for the
     longer response, and self-consistency across repeated runs.
@@ -139,7 +136,7 @@ def judge_eval_cmd(
     from prefkit.models import judge_eval, judge_records
 
     records = load_judgments(paths, db, campaign)[0]
-    j, recs = _judge(judge, records, criterion, max_new_tokens)
+    j, recs = _judge(judge, records, config)
     recs = [r for r in recs if len(r.responses) == 2 and r.preference is not None][:limit]
     ai = judge_records(j, recs)
     res = judge_eval(j, recs, repeats=repeats, judged=ai)
@@ -167,6 +164,7 @@ def judge_eval_cmd(
 
 
 @judge_app.command("run")
+@config_options(LLMJudgeConfig)
 def judge_run(
     judge: JudgeArg,
     paths: PathsArg = None,
@@ -176,14 +174,14 @@ def judge_run(
     db: DbOption = None,
     campaign: CampaignOpt = None,
     limit: LimitOpt = None,
-    criterion: CriterionOpt = "helpfulness",
+    config: LLMJudgeConfig = LLMJudgeConfig(),
 ) -> None:
     """Judge every pair and write canonical records (source "ai" for LLM judges)."""
     from prefkit.data import write_records
     from prefkit.models import judge_records
 
     records = load_judgments(paths, db, campaign)[0]
-    j, recs = _judge(judge, records, criterion)
+    j, recs = _judge(judge, records, config)
     recs = [r for r in recs if len(r.responses) == 2][:limit]
     ai = judge_records(j, recs)
     write_records(ai, out)

@@ -21,6 +21,8 @@ from typing import Annotated, Any
 import typer
 
 from prefkit.cli._common import DbOption, JsonOption, console, load_judgments, print_json
+from prefkit.cli._config import config_options
+from prefkit.rewards import RewardEvaluationConfig
 
 __all__ = ["register"]
 
@@ -50,6 +52,7 @@ def check(rules: Annotated[Path, typer.Argument(help="Rule set YAML.")]) -> None
 
 
 @rules_app.command("eval")
+@config_options(RewardEvaluationConfig)
 def evaluate(
     paths: Annotated[
         list[Path] | None,
@@ -60,20 +63,14 @@ def evaluate(
     campaign: Annotated[
         str | None, typer.Option("--campaign", help="Only this campaign (store).")
     ] = None,
-    fit: Annotated[
-        bool,
-        typer.Option("--fit", help="Also learn the weights (cross-validated) and evaluate them."),
-    ] = False,
-    failures: Annotated[
-        int, typer.Option("--failures", help="How many failure cases to keep per source.")
-    ] = 20,
     html_out: Annotated[
         Path | None, typer.Option("--html", help="Write the HTML report here.")
     ] = None,
     as_json: JsonOption = False,
+    config: RewardEvaluationConfig = RewardEvaluationConfig(),
 ) -> None:
     """Accuracy of a rule set against human preferences, beside random, position and length."""
-    from prefkit.rewards import evaluate_reward, fit_rule_weights, load_rules, rules_html
+    from prefkit.rewards import evaluate_rules, load_rules, rules_html
 
     rs = load_rules(rules)
     sources: dict[str, list[Any]] = {}
@@ -85,23 +82,7 @@ def evaluate(
     else:
         records, where = load_judgments(None, db, campaign)
         sources[campaign or where] = records
-    out: dict[str, Any] = {"rules": rs.to_dict(), "splits": {}, "fit": None}
-    fitted = None
-    if fit:
-        everything = [r for recs in sources.values() for r in recs]
-        fitted, out["fit"] = fit_rule_weights(rs, everything)
-    for name, recs in sources.items():
-        res = evaluate_reward(rs, recs, failures=failures).to_dict()
-        if fitted is not None:
-            f = evaluate_reward(fitted, recs, failures=0)
-            res["fitted"] = {
-                "pairs": f.pairs,
-                "accuracy": f.accuracy,
-                "ci": f.ci,
-                "accuracy_ties_half": f.accuracy_ties_half,
-                "kappa": f.kappa,
-            }
-        out["splits"][name] = res
+    out = evaluate_rules(rs, sources, config)
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)
         html_out.write_text(rules_html(out), "utf-8")

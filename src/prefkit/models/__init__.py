@@ -8,6 +8,8 @@ responses and returns a judgment record: ``RewardJudge`` (reward models and rule
 ``judge_eval`` measures a judge against human labels.
 """
 
+from typing import Any
+
 from prefkit.models._base import SAMPLING, Completion, Generator, GeneratorError, TokenLogprob
 from prefkit.models._cache import CachedGenerator, ResponseCache
 from prefkit.models._judges import (
@@ -15,6 +17,7 @@ from prefkit.models._judges import (
     RUBRICS,
     HumanJudge,
     LLMJudge,
+    LLMJudgeConfig,
     RewardJudge,
     judge_eval,
     judge_records,
@@ -24,7 +27,19 @@ from prefkit.models._judges import (
 from prefkit.models._load import SPECS, load_generator
 from prefkit.models._local import LocalGenerator, smollm2_checkpoint
 from prefkit.models._openai import OpenAIGenerator
-from prefkit.models._serve import create_model_app
+
+
+def create_model_app(generator: Any, **options: Any) -> Any:
+    """The OpenAI-compatible FastAPI app around ``generator`` (see ``prefkit serve-model``).
+
+    Args:
+        generator: anything with ``complete`` (a :class:`Generator`).
+        **options: ``model_name``, ``api_key``, ``max_queue``, ``window`` (batching, seconds).
+    """
+    from prefkit.models._serve import create_model_app as create  # FastAPI: only when serving
+
+    return create(generator, **options)
+
 
 __all__ = [
     "JUDGE_SPECS",
@@ -37,6 +52,7 @@ __all__ = [
     "GeneratorError",
     "HumanJudge",
     "LLMJudge",
+    "LLMJudgeConfig",
     "LocalGenerator",
     "OpenAIGenerator",
     "ResponseCache",

@@ -13,10 +13,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from prefkit._config import resolve, setting
 from prefkit.data import (
     Comparison,
     Judgment,
@@ -32,6 +34,7 @@ __all__ = [
     "RUBRICS",
     "HumanJudge",
     "LLMJudge",
+    "LLMJudgeConfig",
     "RewardJudge",
     "judge_eval",
     "judge_records",
@@ -257,42 +260,65 @@ def _soft(c: Any) -> dict[str, float] | None:
     return None
 
 
+@dataclass(frozen=True)
+class LLMJudgeConfig:
+    """How :class:`LLMJudge` asks (``load_judge("llm:…")``, ``prefkit judge eval|run``)."""
+
+    criterion: str = setting("helpfulness", "The rubric to judge by (a key of RUBRICS).")
+    rubric: str | None = setting(
+        None, "Your own rubric text instead of the criterion's (one question)."
+    )
+    both_orders: bool = setting(
+        True, "Ask with A and B swapped too and average: cancels position bias."
+    )
+    max_new_tokens: int = setting(96, "Room for the judge's explanation and its verdict.")
+    soft: bool = setting(True, "Read the verdict's token probabilities (a soft label).")
+
+    def __post_init__(self) -> None:
+        if self.rubric is None and self.criterion not in RUBRICS:
+            raise PrefkitError(
+                f"no rubric for criterion {self.criterion!r}; give a rubric or use one of "
+                f"{sorted(RUBRICS)}"
+            )
+        if self.max_new_tokens < 1:
+            raise PrefkitError(f"max_new_tokens {self.max_new_tokens} must be >= 1")
+
+
 class LLMJudge(_Judge):
-    """An LLM compares A and B under a rubric, in both orders, at temperature 0."""
+    """An LLM compares A and B under a rubric, in both orders, at temperature 0.
+
+    Args:
+        generator: any generator (``load_generator(spec)``).
+        config: the settings (:class:`LLMJudgeConfig`).
+        name: the judge's annotator name (default ``llm:<generator>``).
+        **overrides: any field of the config, e.g. ``LLMJudge(gen, both_orders=False)``.
+    """
 
     source = "ai"
 
     def __init__(
         self,
         generator: Any,
+        config: LLMJudgeConfig | None = None,
+        /,
         *,
-        criterion: str = "helpfulness",
-        rubric: str | None = None,
-        both_orders: bool = True,
-        max_new_tokens: int = 96,
-        soft: bool = True,
         name: str | None = None,
+        **overrides: Any,
     ) -> None:
-        if rubric is None and criterion not in RUBRICS:
-            raise PrefkitError(
-                f"no rubric for criterion {criterion!r}; pass rubric= or use one of "
-                f"{sorted(RUBRICS)}"
-            )
+        cfg = resolve(LLMJudgeConfig, config, overrides, what="LLMJudge")
+        self.config = cfg
         self.generator = generator
-        self.criterion = criterion
-        self.rubric = rubric or RUBRICS[criterion]
-        self.both_orders = both_orders
-        self.max_new_tokens = max_new_tokens
-        self.soft = soft
+        self.criterion = cfg.criterion
+        self.rubric = cfg.rubric or RUBRICS[cfg.criterion]
+        self.both_orders = cfg.both_orders
+        self.max_new_tokens = cfg.max_new_tokens
+        self.soft = cfg.soft
         self.name = name or f"llm:{generator.name}"
 
     def uncached(self) -> LLMJudge:
         """The same judge on the backend itself (no response cache): for repeated runs."""
         inner = getattr(self.generator, "inner", self.generator)
-        return LLMJudge(
-            inner, criterion=self.criterion, rubric=self.rubric, both_orders=self.both_orders,
-            max_new_tokens=self.max_new_tokens, soft=self.soft, name=self.name,
-        )  # fmt: skip
+        return LLMJudge(inner, self.config, name=self.name)
 
     def messages(self, prompt: Any, a: str, b: str) -> list[dict[str, str]]:
         body = TEMPLATE.format(prompt=_conversation(prompt), a=a, b=b, rubric=self.rubric)
@@ -501,10 +527,11 @@ JUDGE_SPECS = ("llm:MODEL", "reward:DIR", "rules:FILE.yaml|default", "human:ANNO
 
 def load_judge(
     spec: str,
+    config: LLMJudgeConfig | None = None,
+    /,
     *,
     records: Iterable[Judgment] | None = None,
-    criterion: str = "helpfulness",
-    max_new_tokens: int = 96,
+    **overrides: Any,
 ) -> LLMJudge | RewardJudge | HumanJudge:
     """The judge a spec names.
 
@@ -512,9 +539,9 @@ def load_judge(
         spec: ``llm:MODEL`` (any :func:`load_generator` spec, e.g. ``llm:smollm2``),
             ``reward:DIR`` (a saved reward model), ``rules:FILE.yaml`` or ``rules:default``,
             or ``human:ANNOTATOR`` (that person's verdicts, from ``records``).
+        config: the LLM judge's settings (:class:`LLMJudgeConfig`; other judges have none).
         records: the judgments a human judge answers from.
-        criterion: the LLM judge's rubric (a key of ``RUBRICS``).
-        max_new_tokens: the LLM judge's room for an explanation and the verdict.
+        **overrides: any field of the LLM judge's config (``criterion``, ``max_new_tokens``…).
 
     Returns:
         The judge. A human judge's ``annotator`` names the person, whose own records should
@@ -524,7 +551,7 @@ def load_judge(
 
     kind, _, rest = spec.partition(":")
     if kind == "llm" and rest:
-        return LLMJudge(load_generator(rest), criterion=criterion, max_new_tokens=max_new_tokens)
+        return LLMJudge(load_generator(rest), resolve(LLMJudgeConfig, config, overrides))
     if kind == "reward" and rest:
         from prefkit.rewards import load_reward_model
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from prefkit._config import config_from
+from prefkit._config import config_from, resolve
 from prefkit.data import Judgment
 from prefkit.ranking._bt import (
     Pairs,
@@ -45,14 +45,9 @@ class BradleyTerry:
     """
 
     def __init__(self, config: BradleyTerryConfig | None = None, /, **overrides: Any) -> None:
-        base = config if config is not None else BradleyTerryConfig()
-        if overrides:
-            base = config_from(
-                BradleyTerryConfig,
-                {**dataclasses.asdict(base), **overrides},
-                what="BradleyTerry",
-                error=RankingError,
-            )
+        base = resolve(
+            BradleyTerryConfig, config, overrides, what="BradleyTerry", error=RankingError
+        )
         self.config = base
         for name, value in dataclasses.asdict(base).items():
             setattr(self, name, value)

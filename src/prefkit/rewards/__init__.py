@@ -8,12 +8,18 @@ against human preferences, with baselines, ablations, slices and failure cases.
 from prefkit.rewards._contract import RewardFunction
 from prefkit.rewards._diagnostics import diagnose_reward
 from prefkit.rewards._embed import Embedder
-from prefkit.rewards._embedding_rm import EmbeddingRewardModel, load_reward_model
+from prefkit.rewards._embedding_rm import (
+    EmbeddingRewardModel,
+    EmbeddingRewardModelConfig,
+    load_reward_model,
+)
 from prefkit.rewards._ensemble import Ensemble
 from prefkit.rewards._evaluate import (
     BASELINES,
+    RewardEvaluationConfig,
     as_comparisons,
     evaluate_reward,
+    evaluate_rules,
     fit_rule_weights,
     score_pairs,
 )
@@ -52,11 +58,13 @@ __all__ = [
     "Contribution",
     "Embedder",
     "EmbeddingRewardModel",
+    "EmbeddingRewardModelConfig",
     "Ensemble",
     "Failure",
     "MultiObjectiveRewardModel",
     "RewardDiagnostics",
     "RewardEvaluation",
+    "RewardEvaluationConfig",
     "RewardFunction",
     "RewardTrainingConfig",
     "Rule",
@@ -66,6 +74,7 @@ __all__ = [
     "as_comparisons",
     "diagnose_reward",
     "evaluate_reward",
+    "evaluate_rules",
     "fit_rule_weights",
     "load_reward_model",
     "load_rules",

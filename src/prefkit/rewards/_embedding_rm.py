@@ -6,11 +6,13 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from prefkit._config import check_config, resolve, setting
 from prefkit._extras import require
 from prefkit.data import Comparison, Judgment
 from prefkit.errors import PrefkitError
@@ -18,9 +20,38 @@ from prefkit.rewards._embed import Embedder
 from prefkit.rewards._evaluate import as_comparisons
 from prefkit.rewards._text import as_text
 
-__all__ = ["EmbeddingRewardModel", "load_reward_model"]
+__all__ = ["EmbeddingRewardModel", "EmbeddingRewardModelConfig", "load_reward_model"]
 
 FORMAT = "prefkit-reward-model/1"
+
+
+@dataclass(frozen=True)
+class EmbeddingRewardModelConfig:
+    """How :class:`EmbeddingRewardModel` is built and trained."""
+
+    head: Literal["linear", "mlp"] = setting(
+        "linear", "linear, or mlp (one hidden layer) on the embedding features."
+    )
+    hidden: int = setting(128, "Hidden units of the mlp head.")
+    epochs: int = setting(60, "Passes over the pairs.")
+    lr: float = setting(0.01, "Adam's learning rate.")
+    weight_decay: float = setting(1e-3, "L2 penalty on the head's weights.")
+    batch_size: int = setting(512, "Pairs per step.")
+    seed: int = setting(0, "Seed of the head's initialisation and the batch order.")
+    conditional: bool = setting(
+        False, "A value-header model: condition on each judgment's metadata.condition."
+    )
+    condition_key: str = setting("condition", "The metadata key holding the condition.")
+
+    def __post_init__(self) -> None:
+        check_config(self, PrefkitError)
+        for name in ("hidden", "epochs", "batch_size"):
+            if getattr(self, name) < 1:
+                raise PrefkitError(f"{name} {getattr(self, name)} must be >= 1")
+        if self.lr <= 0 or self.weight_decay < 0:
+            raise PrefkitError(
+                f"lr {self.lr} must be > 0 and weight_decay {self.weight_decay} >= 0"
+            )
 
 
 def _prompt_text(prompt: Any) -> str:
@@ -37,32 +68,33 @@ class EmbeddingRewardModel:
     Trained with the Bradley-Terry loss -log σ(r(chosen) - r(rejected)) (a tie is the target
     0.5), Adam, L2 ``weight_decay``. ``head``: "linear" or "mlp" (one hidden layer). With
     MiniLM, thousands of pairs train in seconds on a CPU; embeddings are cached on disk.
+
+    Args:
+        config: the settings (:class:`EmbeddingRewardModelConfig`).
+        embedder: the sentence embedder (default: all-MiniLM-L6-v2, cached on disk).
+        **overrides: any field of the config, e.g. ``EmbeddingRewardModel(head="mlp")``.
     """
 
     def __init__(
         self,
+        config: EmbeddingRewardModelConfig | None = None,
+        /,
         *,
-        head: Literal["linear", "mlp"] = "linear",
-        hidden: int = 128,
-        epochs: int = 60,
-        lr: float = 0.01,
-        weight_decay: float = 1e-3,
-        batch_size: int = 512,
-        seed: int = 0,
         embedder: Embedder | None = None,
-        conditional: bool = False,
-        condition_key: str = "condition",
+        **overrides: Any,
     ) -> None:
-        self.head = head
-        self.hidden = hidden
-        self.epochs = epochs
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.seed = seed
+        cfg = resolve(EmbeddingRewardModelConfig, config, overrides, what="EmbeddingRewardModel")
+        self.settings = cfg
+        self.head = cfg.head
+        self.hidden = cfg.hidden
+        self.epochs = cfg.epochs
+        self.lr = cfg.lr
+        self.weight_decay = cfg.weight_decay
+        self.batch_size = cfg.batch_size
+        self.seed = cfg.seed
         self.embedder = embedder or Embedder()
-        self.conditional = conditional
-        self.condition_key = condition_key
+        self.conditional = cfg.conditional
+        self.condition_key = cfg.condition_key
 
     @property
     def __name__(self) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from prefkit._config import resolve, setting
 from prefkit.data import Comparison, ComparisonSet, Judgment, comparisons
 from prefkit.errors import PrefkitError
 from prefkit.rewards._results import (
@@ -20,10 +22,48 @@ from prefkit.rewards._results import (
 )
 from prefkit.rewards._ruleset import RuleSet
 
-__all__ = ["BASELINES", "as_comparisons", "evaluate_reward", "fit_rule_weights", "score_pairs"]
+__all__ = [
+    "BASELINES",
+    "RewardEvaluationConfig",
+    "as_comparisons",
+    "evaluate_reward",
+    "evaluate_rules",
+    "fit_rule_weights",
+    "score_pairs",
+]
 
 BASELINES = ("random", "position", "longer")
 SLICE_KEYS = ("subset", "split", "category", "dataset", "condition", "stakeholder")
+
+
+@dataclass(frozen=True)
+class RewardEvaluationConfig:
+    """How a reward is checked against human labels (``evaluate_reward``, ``rules eval``)."""
+
+    failures: int = setting(20, "How many failure cases to keep per source.")
+    tie_tolerance: float = setting(
+        1e-9, "Score differences at most this large count as a reward tie."
+    )
+    slices: tuple[str, ...] = setting(
+        SLICE_KEYS, "Metadata keys to report accuracy per value of.", cli=False
+    )
+    seed: int = setting(0, "Seed of the random baseline and the failure sample.")
+    fit: bool = setting(
+        False, "Rule sets: also learn the weights (cross-validated), evaluate them."
+    )
+    folds: int = setting(5, "Folds of the weight fit's cross-validation.")
+    l2: float = setting(1.0, "L2 penalty of the weight fit.")
+
+    def __post_init__(self) -> None:
+        if self.failures < 0:
+            raise PrefkitError(f"failures {self.failures} must be >= 0")
+        if self.tie_tolerance < 0:
+            raise PrefkitError(f"tie_tolerance {self.tie_tolerance} must be >= 0")
+        if self.folds < 2:
+            raise PrefkitError(f"folds {self.folds} must be >= 2")
+        if self.l2 < 0:
+            raise PrefkitError(f"l2 {self.l2} must be >= 0")
+        object.__setattr__(self, "slices", tuple(self.slices))
 
 
 def _columns(pairs: Sequence[Comparison]) -> dict[str, list[Any]]:
@@ -107,26 +147,88 @@ def _kappa(margin: np.ndarray, human: np.ndarray, tol: float, seed: int) -> floa
 def evaluate_reward(
     reward: Callable[..., list[float]],
     data: Iterable[Judgment] | Sequence[Comparison],
-    *,
-    slices: Sequence[str] = SLICE_KEYS,
-    failures: int = 20,
-    tie_tolerance: float = 1e-9,
-    seed: int = 0,
+    config: RewardEvaluationConfig | None = None,
+    /,
+    **overrides: Any,
 ) -> RewardEvaluation:
-    """Pairwise accuracy (Wilson CI; reward ties as misses, and as half), Cohen's κ with the
-    human choice, baselines (random, position-only where ``shown`` is known, longer wins),
-    per-slice accuracy, per-rule ablation and failure cases for rule sets.
+    """Check a reward against human choices.
 
-    Pairs come from :func:`prefkit.data.comparisons`; pairs of identical texts (nothing to
-    prefer) are left out and counted in ``skipped``.
+    Pairwise accuracy (Wilson CI; reward ties as misses, and as half), Cohen's κ with the
+    human choice, baselines (random, position-only where ``shown`` is known, longer wins),
+    per-slice accuracy, per-rule ablation and failure cases for rule sets. Pairs come from
+    :func:`prefkit.data.comparisons`; pairs of identical texts (nothing to prefer) are left out
+    and counted in ``skipped``.
+
+    Args:
+        reward: any reward function (TRL's ``reward_funcs`` contract), a rule set or a model.
+        data: records, or comparisons.
+        config: the settings (:class:`RewardEvaluationConfig`).
+        **overrides: any field of the config, e.g. ``evaluate_reward(r, recs, failures=0)``.
     """
+    cfg = resolve(RewardEvaluationConfig, config, overrides, what="evaluate_reward")
     pairs, skipped = _pairs_and_skipped(data)
     if not pairs:
         raise PrefkitError(
             "no pairwise judgment with two responses and a preference to evaluate on"
         )
     s1, s2, feats = _score(reward, pairs)
-    return _report(reward, pairs, s1, s2, feats, slices, failures, tie_tolerance, seed, skipped)
+    return _report(
+        reward,
+        pairs,
+        s1,
+        s2,
+        feats,
+        cfg.slices,
+        cfg.failures,
+        cfg.tie_tolerance,
+        cfg.seed,
+        skipped,
+    )
+
+
+def evaluate_rules(
+    rules: RuleSet,
+    sources: Mapping[str, Sequence[Judgment]],
+    config: RewardEvaluationConfig | None = None,
+    /,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A rule set against human preferences, source by source (``prefkit rules eval``).
+
+    With ``fit``, the weights are also learned from all sources together (cross-validated)
+    and the fitted set is evaluated on each source.
+
+    Args:
+        rules: the rule set.
+        sources: records by source name (each reported on its own).
+        config: the settings (:class:`RewardEvaluationConfig`).
+        **overrides: any field of the config.
+
+    Returns:
+        ``{"rules": the rule set, "splits": {source: evaluate_reward output [+ "fitted"]},
+        "fit": fit_rule_weights' report or None}``; ``rules_html`` renders it.
+    """
+    cfg = resolve(RewardEvaluationConfig, config, overrides, what="evaluate_rules")
+    out: dict[str, Any] = {"rules": rules.to_dict(), "splits": {}, "fit": None}
+    fitted = None
+    if cfg.fit:
+        everything = [r for recs in sources.values() for r in recs]
+        fitted, out["fit"] = fit_rule_weights(
+            rules, everything, folds=cfg.folds, l2=cfg.l2, seed=cfg.seed
+        )
+    for name, recs in sources.items():
+        res = evaluate_reward(rules, recs, cfg).to_dict()
+        if fitted is not None:
+            f = evaluate_reward(fitted, recs, cfg, failures=0)
+            res["fitted"] = {
+                "pairs": f.pairs,
+                "accuracy": f.accuracy,
+                "ci": f.ci,
+                "accuracy_ties_half": f.accuracy_ties_half,
+                "kappa": f.kappa,
+            }
+        out["splits"][name] = res
+    return out
 
 
 def _pairs_and_skipped(
