@@ -190,8 +190,9 @@ def _next(conn: Connection, st: State, camp_name: str, user: User) -> Next:
 
 @router.post("/login", response_model=LoginOut, tags=["auth"])
 async def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
-    """Use an invitation token (once) for a session, also set as a cookie. Scripts that run
-    for longer use an API token instead (POST /api/tokens).
+    """Use an invitation token (once) for a session, also set as a cookie.
+
+    Scripts that run for longer use an API token instead (POST /api/tokens).
     """
     st = state(request)
     user, token, csrf = await st.sign_in(request, body.token)

@@ -198,8 +198,10 @@ def invitation_user(conn: Connection, token: str) -> User:
 
 
 def redeem_invitation(conn: Connection, token: str) -> User:
-    """Use an invitation (once): the account it signs in. Two requests racing with one link
-    cannot both win: the conditional UPDATE marks it used, and only one sees a row change.
+    """Use an invitation (once): the account it signs in.
+
+    Two requests racing with one link cannot both win: the conditional UPDATE marks it used, and
+    only one sees a row change.
     """
     row = _invitation_row(conn, token)
     u = w.users
@@ -461,8 +463,9 @@ class Auth:
         return self._session_of(rows[0]) if rows else None
 
     def identify(self, token: str) -> tuple[User | None, Session | None]:
-        """A bearer token: a session token, else an API token (one round trip). Invitations
-        are not bearer tokens: they only sign in, once.
+        """A bearer token: a session token, else an API token (one round trip).
+
+        Invitations are not bearer tokens: they only sign in, once.
         """
         h = token_hash(token)
         rows = self._rows(self._either_sql, (h, False, h, False))

@@ -116,6 +116,7 @@ class State:
 
     async def sign_in(self, request: Request, token: str) -> tuple[User, str, str]:
         """Use an invitation (once) for a new session: (user, session token, CSRF token).
+
         Throttled per client (unknown, used or expired links) and per account.
         """
         client = client_of(request)

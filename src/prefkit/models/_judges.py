@@ -111,8 +111,9 @@ class _Judge:
 
 
 class RewardJudge(_Judge):
-    """Prefers the response with the higher reward (a tie within ``tie_tolerance``). Works with
-    any reward function: learned reward models (``source="model"``) and rule sets
+    """Prefers the response with the higher reward (a tie within ``tie_tolerance``).
+
+    Works with any reward function: learned reward models (``source="model"``) and rule sets
     (``source="rule"``; the rationale names the rules that decided).
     """
 

@@ -291,9 +291,10 @@ class LocalGenerator(TextsFromCompletions):
 
 
 def _stop_on(tok: Any, stops: list[str], start: int) -> Any:
-    """Stop a row once its new text holds a stop string. (transformers' own ``stop_strings``
-    needs a tokenizer whose vocabulary it can map back to strings, which word-level ones are
-    not.) Only the last few tokens are decoded at each step.
+    """Stop a row once its new text holds a stop string.
+
+    (transformers' own ``stop_strings`` needs a tokenizer whose vocabulary it can map back to
+    strings, which word-level ones are not.) Only the last few tokens are decoded at each step.
     """
     import torch
     from transformers import StoppingCriteria

@@ -1,5 +1,7 @@
-"""Is this reward model any good? Accuracy beside the human agreement ceiling, calibration,
-length correlation, best-of-k, and its most confidently wrong pairs.
+"""Is this reward model any good?
+
+Accuracy beside the human agreement ceiling, calibration, length correlation, best-of-k, and its
+most confidently wrong pairs.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ __all__ = ["Ensemble"]
 
 
 class Ensemble:
-    """Combine reward functions per completion. Members are z-scored over the batch first
-    (``standardize``), since rewards on different scales cannot be averaged as they are.
+    """Combine reward functions per completion.
+
+    Members are z-scored over the batch first (``standardize``), since rewards on different scales
+    cannot be averaged as they are.
     """
 
     def __init__(
