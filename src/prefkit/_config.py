@@ -1,5 +1,7 @@
-"""Algorithm settings declared once: a frozen dataclass per algorithm whose fields carry their
-help text, checked on construction, read from YAML with ``path:line`` errors.
+"""Algorithm settings declared once.
+
+A frozen dataclass per algorithm whose fields carry their help text, checked on construction, read
+from YAML with ``path:line`` errors.
 
 The Python API takes the dataclass (``BradleyTerry(BradleyTerryConfig(prior=0.1))``), the CLI
 generates its options from the fields (``prefkit.cli._config.config_options``), the workbench's

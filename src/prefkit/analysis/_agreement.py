@@ -414,8 +414,9 @@ class _UnitStats:
         return self._finish(n, float((coinc * delta).sum()), float(marg @ delta @ marg), strict)
 
     def alphas(self, ws: np.ndarray) -> np.ndarray:
-        """α for each row of unit weights ``ws`` (bootstrap replicates; NaN where undefined):
-        the same sums as :meth:`alpha`, as matrix products over a block of replicates.
+        """α for each row of unit weights ``ws`` (bootstrap replicates; NaN where undefined).
+
+        The same sums as :meth:`alpha`, as matrix products over a block of replicates.
         """
         m = self.m
         if self.level not in ("nominal", "interval"):

@@ -74,8 +74,9 @@ def _repeated(comps: ComparisonSet) -> np.ndarray:
 
 
 def _in_triads(comps: ComparisonSet) -> np.ndarray:
-    """Rows in a block (annotator, prompt) with three or more responses: only they can form a
-    triad.
+    """Rows in a block (annotator, prompt) with three or more responses.
+
+    Only they can form a triad.
     """
     c = comps.columns
     if not len(c):

@@ -38,11 +38,13 @@ def dawid_skene(
     tol: float = 1e-6,
     smoothing: float = 0.01,
 ) -> DawidSkene:
-    """EM for (unit, annotator, label) triples: Dawid & Skene (1979), "Maximum likelihood
-    estimation of observer error-rates using the EM algorithm". Starts from the majority vote;
-    a small additive ``smoothing`` keeps confusion rows away from zero. Converged when no
-    posterior moves by more than ``tol`` or the log-likelihood gains less than ``tol`` of its
-    size in an iteration. Raises if EM does not converge within ``max_iter`` iterations.
+    """EM for (unit, annotator, label) triples.
+
+    Dawid & Skene (1979), "Maximum likelihood estimation of observer error-rates using the EM
+    algorithm". Starts from the majority vote; a small additive ``smoothing`` keeps confusion rows
+    away from zero. Converged when no posterior moves by more than ``tol`` or the log-likelihood
+    gains less than ``tol`` of its size in an iteration. Raises if EM does not converge within
+    ``max_iter`` iterations.
     """
     if not labels:
         raise AnalysisError("Dawid-Skene needs labels; there are none")
@@ -80,9 +82,10 @@ def dawid_skene_codes(
     tol: float = 1e-6,
     smoothing: float = 0.01,
 ) -> DawidSkeneCodes:
-    """:func:`dawid_skene` on (unit, annotator, label) index arrays; reliability per annotator
-    index. Units with the same labels from the same annotators are one weighted pattern (EM
-    treats them alike), so few annotators over many units cost little.
+    """:func:`dawid_skene` on (unit, annotator, label) index arrays.
+
+    Reliability per annotator index. Units with the same labels from the same annotators are one
+    weighted pattern (EM treats them alike), so few annotators over many units cost little.
     """
     n_a = int(n_annotators if n_annotators is not None else a.max() + 1)
     order = np.lexsort((a, u))

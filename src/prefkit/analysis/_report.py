@@ -63,8 +63,10 @@ def annotator_reliability(
     gold: Mapping[str, str] | None = None,
     threshold: float = 0.6,
 ) -> Reliability:
-    """Per annotator on preferences: agreement with the leave-one-out majority, gold accuracy
-    and Dawid–Skene reliability; annotators below ``threshold`` are flagged with the reason.
+    """Per annotator on preferences.
+
+    Agreement with the leave-one-out majority, gold accuracy and Dawid–Skene reliability; annotators
+    below ``threshold`` are flagged with the reason.
 
     ``gold`` maps ``Comparison.pair`` to the winning response key or ``"tie"``
     (:func:`gold_from_records`).

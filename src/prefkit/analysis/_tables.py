@@ -1,8 +1,10 @@
-"""Agreement over a table of first-pass judgments as integer codes: the shared core of
-preference, rating and label agreement (raw, Cohen per pair, Fleiss, Krippendorff, confusion,
-Dawid–Skene, leave-one-out majority, leniency). Everything is array arithmetic over the
-(unit, annotator, category) codes, so it stays linear in the judgments however many annotators
-there are; the numbers equal the per-pair reference implementations (tests hold them equal).
+"""Agreement over a table of first-pass judgments as integer codes.
+
+The shared core of preference, rating and label agreement (raw, Cohen per pair, Fleiss,
+Krippendorff, confusion, Dawid–Skene, leave-one-out majority, leniency). Everything is array
+arithmetic over the (unit, annotator, category) codes, so it stays linear in the judgments however
+many annotators there are; the numbers equal the per-pair reference implementations (tests hold them
+equal).
 """
 
 from __future__ import annotations

@@ -90,8 +90,10 @@ def _invite_expiry(days: float) -> datetime:
 def create_user(
     conn: Connection, name: str, role: str = "annotator", *, invite_days: float = INVITE_DAYS
 ) -> tuple[User, str]:
-    """Create an account; returns it and its invitation token (shown once, stored hashed;
-    it signs in once within ``invite_days`` days).
+    """Create an account.
+
+    Returns it and its invitation token (shown once, stored hashed; it signs in once within
+    ``invite_days`` days).
     """
     name = name.strip()
     if role not in ROLES:
@@ -145,9 +147,11 @@ def reset_token(
     invite_days: float = INVITE_DAYS,
     keep_sessions: bool = False,
 ) -> str:
-    """A new invitation for ``name``: the old link stops working, and so (unless
-    ``keep_sessions``, e.g. to sign in on a second device) do the user's sessions.
-    API tokens are kept: they are revoked on their own (:func:`revoke_api_tokens`).
+    """A new invitation for ``name``.
+
+    The old link stops working, and so (unless ``keep_sessions``, e.g. to sign in on a second
+    device) do the user's sessions. API tokens are kept: they are revoked on their own
+    (:func:`revoke_api_tokens`).
     """
     u = w.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()
@@ -248,8 +252,9 @@ def _user_id(conn: Connection, name: str) -> int:
 def create_api_token(
     conn: Connection, name: str, label: str = "script", *, days: float | None = None
 ) -> tuple[ApiToken, str]:
-    """A new API token for user ``name`` (valid ``days`` days, or until revoked); the token
-    is returned once and stored hashed.
+    """A new API token for user ``name`` (valid ``days`` days, or until revoked).
+
+    The token is returned once and stored hashed.
     """
     label = label.strip()
     if not label or len(label) > 200 or any(unicodedata.category(c) == "Cc" for c in label):
@@ -342,9 +347,10 @@ def _now_naive() -> datetime:
 
 @w.on_store
 def set_disabled(conn: Connection, name: str, disabled: bool) -> None:
-    """Disable (or enable) an account: a disabled one is refused on its next request, with
-    every session, API token and invitation of it (sessions end for good; API tokens work
-    again once it is enabled).
+    """Disable (or enable) an account.
+
+    A disabled one is refused on its next request, with every session, API token and invitation of
+    it (sessions end for good; API tokens work again once it is enabled).
     """
     u = w.users
     row = conn.execute(sa.select(u.c.id).where(u.c.name == name)).first()

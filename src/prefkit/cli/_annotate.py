@@ -112,8 +112,10 @@ def user_token(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Give an account a new invitation link; the old link stops working, and so do its
-    sessions unless --keep-sessions (API tokens are kept: `prefkit user api-token revoke`).
+    """Give an account a new invitation link.
+
+    The old link stops working, and so do its sessions unless --keep-sessions (API tokens are kept:
+    `prefkit user api-token revoke`).
     """
     from prefkit.annotate import find_user, open_workbench, reset_token
 

@@ -45,9 +45,11 @@ def train(
     as_json: JsonOption = False,
     config: RewardTrainingConfig = RewardTrainingConfig(),
 ) -> None:
-    """Train a reward model and save it: the embedding model (all-MiniLM-L6-v2 + a
-    Bradley-Terry head) or a transformer through TRL's RewardTrainer (SmolLM2 by default;
-    checkpoints in OUT/checkpoints, and a rerun resumes from the last complete one).
+    """Train a reward model and save it.
+
+    The embedding model (all-MiniLM-L6-v2 + a Bradley-Terry head) or a transformer through TRL's
+    RewardTrainer (SmolLM2 by default; checkpoints in OUT/checkpoints, and a rerun resumes from the
+    last complete one).
     """
     from prefkit.rewards import train_reward_model
 

@@ -62,8 +62,10 @@ def _key(*parts: str) -> str:
 
 
 def prompt_key(prompt: Judgment | Any) -> str:
-    """A short stable digest of a prompt: a record's, a string, or chat messages (``Message``
-    objects or ``{"role", "content"}`` dicts). Text and chat prompts never collide.
+    """A short stable digest of a prompt.
+
+    A record's, a string, or chat messages (``Message`` objects or ``{"role", "content"}`` dicts).
+    Text and chat prompts never collide.
     """
     if isinstance(prompt, Judgment):
         prompt = prompt.prompt
@@ -169,8 +171,10 @@ class Comparison(NamedTuple):
 
     @property
     def pair(self) -> str:
-        """The two responses in either order, independent of the unit: the same prompt and the
-        same two texts give the same key (how gold answers and stored verdicts are matched).
+        """The two responses in either order, independent of the unit.
+
+        The same prompt and the same two texts give the same key (how gold answers and stored
+        verdicts are matched).
         """
         lo, hi = (
             (self.first, self.second) if self.first < self.second else (self.second, self.first)
@@ -178,8 +182,9 @@ class Comparison(NamedTuple):
         return f"{self.prompt_key}:{lo}:{hi}"
 
     def prompt_value(self) -> str | list[dict[str, str]]:
-        """The prompt as plain JSON data: the string, or a list of message dicts (TRL's
-        conversational format).
+        """The prompt as plain JSON data.
+
+        The string, or a list of message dicts (TRL's conversational format).
         """
         if isinstance(self.prompt, str):
             return self.prompt
@@ -699,8 +704,10 @@ def _check_unit(unit: UnitSpec) -> None:
 
 
 class _Builder:
-    """One pass over records: comparisons and assessments as code columns, for every unit
-    rule at once (the ``auto`` choice is only known at the end).
+    """One pass over records.
+
+    Comparisons and assessments as code columns, for every unit rule at once (the ``auto`` choice is
+    only known at the end).
     """
 
     def __init__(

@@ -146,9 +146,10 @@ _CLEAN = {"clean_text": True}
 
 
 def _clean(line: str) -> dict[str, bool] | None:
-    """The validation context for a JSON line that can hold no NUL and no lone surrogate:
-    neither raw nor as an escape (a surrogate escape may still pair up: then the record's
-    strings are walked).
+    """The validation context for a JSON line that can hold no NUL and no lone surrogate.
+
+    Neither raw nor as an escape (a surrogate escape may still pair up: then the record's strings
+    are walked).
     """
     if "\\u" not in line and "\x00" not in line:
         return _CLEAN
@@ -158,8 +159,9 @@ def _clean(line: str) -> dict[str, bool] | None:
 
 
 def _first_object(path: Path) -> dict[str, Any] | None:
-    """The first JSON object of a JSON-lines file, or None when it is not one; a file that is
-    broken in a way no format would accept raises with what is wrong.
+    """The first JSON object of a JSON-lines file, or None when it is not one.
+
+    A file that is broken in a way no format would accept raises with what is wrong.
     """
     for lineno, line in _lines(path):
         if not line.strip():

@@ -235,8 +235,10 @@ def _norm(value: Any) -> str:
 
 
 def _fields(spec: str) -> set[str]:
-    """The columns a spec reads: its ``{fields}``, or the spec itself as a column name (a spec
-    with a space and no fields, e.g. a fixed question, is literal text and reads none).
+    """The columns a spec reads.
+
+    Its ``{fields}``, or the spec itself as a column name (a spec with a space and no fields, e.g. a
+    fixed question, is literal text and reads none).
     """
     found = set(_FIELD.findall(spec))
     if found:
@@ -364,8 +366,9 @@ def _row_records(cmap: ColumnMap, row: Mapping[str, Any], lineno: int) -> list[J
 def records_from_wide(
     rows: Iterable[tuple[int, Any]], cmap: ColumnMap, path: str | None = None
 ) -> Iterator[Judgment]:
-    """Records from numbered rows of a wide file; a bad cell raises ``RecordError`` located at
-    ``path:line``.
+    """Records from numbered rows of a wide file.
+
+    A bad cell raises ``RecordError`` located at ``path:line``.
     """
     for lineno, row in rows:
         if isinstance(row, RecordError):

@@ -266,8 +266,10 @@ class Judgment(BaseModel):
         return [{"role": m.role, "content": m.content} for m in self.prompt]
 
     def prompt_text(self) -> str:
-        """The prompt as one readable text: a text prompt as it is, a chat as ``Role: content``
-        turns separated by blank lines (the form judges and reports show).
+        """The prompt as one readable text.
+
+        A text prompt as it is, a chat as ``Role: content`` turns separated by blank lines (the form
+        judges and reports show).
         """
         return render_prompt(self.prompt)
 
@@ -343,8 +345,9 @@ def _bad_char(text: str) -> str | None:
 
 
 def storable_text_problem(value: Any, where: str = "value") -> str | None:
-    """Why a string (or the strings in a JSON-like value) cannot be stored, naming where: a
-    NUL or a lone surrogate; None when it is fine. The workbench checks drafts with it.
+    """Why a string (or the strings in a JSON-like value) cannot be stored, naming where.
+
+    A NUL or a lone surrogate; None when it is fine. The workbench checks drafts with it.
     """
     found = _walk(value, where)
     return f"{found[0]}: {found[1]}" if found else None
@@ -390,9 +393,10 @@ def _check_texts(rec: Judgment) -> None:
 
 
 def render_prompt(prompt: Any, *, sep: str = "\n\n") -> str:
-    """A prompt (a string, ``Message`` objects or message dicts) as one readable text: a string
-    as it is, a chat as ``Role: content`` turns joined by ``sep``. The one place prompts are
-    rendered as text (judges, reports, reward-model inputs, template-less generators).
+    """A prompt (a string, ``Message`` objects or message dicts) as one readable text.
+
+    A string as it is, a chat as ``Role: content`` turns joined by ``sep``. The one place prompts
+    are rendered as text (judges, reports, reward-model inputs, template-less generators).
     """
     if isinstance(prompt, str):
         return prompt

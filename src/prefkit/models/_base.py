@@ -1,5 +1,7 @@
-"""What every generator gives: ``generate(prompts, n=1, **sampling) -> list[list[str]]``, and
-the detailed form behind it (token log-probabilities when the backend has them).
+"""What every generator gives.
+
+``generate(prompts, n=1, **sampling) -> list[list[str]]``, and the detailed form behind it (token
+log-probabilities when the backend has them).
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ class TextsFromCompletions:
 
 
 def check_sampling(sampling: dict[str, Any], n: int = 1) -> dict[str, Any]:
-    """Sampling parameters with defaults filled in; unknown names and bad values (and ``n``,
-    the completions per prompt, below 1) are errors.
+    """Sampling parameters with defaults filled in.
+
+    Unknown names and bad values (and ``n``, the completions per prompt, below 1) are errors.
     """
     if not isinstance(n, int) or n < 1:
         raise GeneratorError(f"n={n!r} must be an integer >= 1")

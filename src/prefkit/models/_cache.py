@@ -1,5 +1,7 @@
-"""A response cache: SQLite, keyed by model, sampling parameters and prompt, so re-running an
-eval or a best-of-N does not generate again.
+"""A response cache.
+
+SQLite, keyed by model, sampling parameters and prompt, so re-running an eval or a best-of-N does
+not generate again.
 """
 
 from __future__ import annotations
@@ -77,8 +79,9 @@ def _completion(d: dict[str, Any]) -> Completion:
 
 
 class CachedGenerator(TextsFromCompletions):
-    """Any generator behind a ``ResponseCache``: only prompts not seen with the same model and
-    parameters reach the backend (in one batch).
+    """Any generator behind a ``ResponseCache``.
+
+    Only prompts not seen with the same model and parameters reach the backend (in one batch).
     """
 
     def __init__(self, inner: Any, cache: ResponseCache) -> None:

@@ -71,8 +71,10 @@ def _conversation(prompt: Any) -> str:
 
 
 class _Judge:
-    """What every judge shares: ``judge`` is ``judge_many`` of one item, and records are built
-    the same way (``verdict``: "a", "b", "tie" or None for no verdict).
+    """What every judge shares.
+
+    ``judge`` is ``judge_many`` of one item, and records are built the same way (``verdict``: "a",
+    "b", "tie" or None for no verdict).
     """
 
     name: str
@@ -394,8 +396,10 @@ def _explanation(text: str) -> str | None:
 
 
 def judge_records(judge: Any, records: Iterable[Judgment], *, batch: int = 64) -> list[Judgment]:
-    """Judge every record with two responses; the AI records keep the response ids, and the
-    record's metadata (split, subset...) with ``judged_record``.
+    """Judge every record with two responses.
+
+    The AI records keep the response ids, and the record's metadata (split, subset...) with
+    ``judged_record``.
     """
     recs = [r for r in records if len(r.responses) == 2]
     out: list[Judgment] = []
@@ -421,10 +425,12 @@ def judge_eval(
     seed: int = 0,
     judged: Sequence[Judgment] | None = None,
 ) -> dict[str, Any]:
-    """How far to trust a judge: agreement with the human labels (accuracy, κ), how often its
-    verdict flips when the responses swap places, how often it prefers the longer response
-    (beside how often people did), and agreement with itself across ``repeats`` runs.
-    ``judged``: the judge's records for these pairs (``judge_records``), when already made.
+    """How far to trust a judge.
+
+    Agreement with the human labels (accuracy, κ), how often its verdict flips when the responses
+    swap places, how often it prefers the longer response (beside how often people did), and
+    agreement with itself across ``repeats`` runs. ``judged``: the judge's records for these pairs
+    (``judge_records``), when already made.
     """
     from prefkit.analysis import AnalysisError, cohen_kappa
 

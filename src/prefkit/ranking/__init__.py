@@ -1,5 +1,7 @@
-"""Rank systems from preferences: Bradley-Terry (ties, priors, style control), Plackett-Luce,
-bootstrap intervals by comparison, prompt or annotator, and leaderboards.
+"""Rank systems from preferences.
+
+Bradley-Terry (ties, priors, style control), Plackett-Luce, bootstrap intervals by comparison,
+prompt or annotator, and leaderboards.
 """
 
 from prefkit.ranking._bt import Pairs, aggregate, fit_pairs, loglik_pairs

@@ -43,8 +43,9 @@ class Pairs:
 
 
 def pair_index(comp: Outcomes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For each comparison: its pair cell and outcome kind (0: i won, 1: j won, 2: tie), and
-    the unique pairs (i, j).
+    """For each comparison.
+
+    Its pair cell and outcome kind (0: i won, 1: j won, 2: tie), and the unique pairs (i, j).
     """
     n = len(comp.items)
     lo = np.minimum(comp.a, comp.b)
@@ -266,8 +267,9 @@ def _tie_nll(x: np.ndarray, p: Pairs, model: str, prior: float) -> tuple[float, 
 
 
 def fit_tie_model(p: Pairs, model: str, prior: float = 0.0) -> tuple[np.ndarray, float, float]:
-    """Davidson (1970) or Rao-Kupper (1967) by L-BFGS; returns θ, the tie parameter, the
-    log-likelihood.
+    """Davidson (1970) or Rao-Kupper (1967) by L-BFGS.
+
+    Returns θ, the tie parameter, the log-likelihood.
 
     Raises RankingError where no finite estimate exists, rather than returning wherever the
     optimizer stopped: without ties or without a strict outcome the tie parameter runs to its

@@ -542,10 +542,11 @@ def _fast_bootstrap(
     rng: np.random.Generator,
     stats: dict[str, int],
 ) -> np.ndarray:
-    """Bootstrap on pair counts: a round's data is a new count per (pair, outcome) cell, from a
-    multinomial over cells (resampling comparisons) or a sparse cluster × cell sum (resampling
-    clusters); each round is fitted by chord Newton from the point estimate with one shared
-    Cholesky factor.
+    """Bootstrap on pair counts.
+
+    A round's data is a new count per (pair, outcome) cell, from a multinomial over cells
+    (resampling comparisons) or a sparse cluster × cell sum (resampling clusters); each round is
+    fitted by chord Newton from the point estimate with one shared Cholesky factor.
     """
     from scipy import linalg, sparse
 

@@ -19,8 +19,9 @@ def _padded(rankings: list[list[int]]) -> np.ndarray:
 
 
 def _pl(theta: np.ndarray, r: np.ndarray, weights: np.ndarray) -> tuple[float, np.ndarray]:
-    """Plackett (1975) / Luce (1959) log-likelihood of rankings (best first) and its gradient:
-    at each stage the chosen item against every item not yet chosen.
+    """Plackett (1975) / Luce (1959) log-likelihood of rankings (best first) and its gradient.
+
+    At each stage the chosen item against every item not yet chosen.
     """
     valid = r >= 0
     vals = np.where(valid, theta[np.maximum(r, 0)], -np.inf)
@@ -100,9 +101,11 @@ def fit_joint(
 def fit_style(
     comp: Outcomes, prior: float = 0.0, weights: np.ndarray | None = None, *, max_iter: int = 100
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Contextual Bradley-Terry: logit P(a beats b) = θ_a - θ_b + β·(f_a - f_b), by Newton on
-    the comparisons (ties as y = 0.5). θ is each item's strength with the style effect held at
-    zero (Arena's style control, 2024). Returns θ, β and the log-likelihood.
+    """Contextual Bradley-Terry.
+
+    Logit P(a beats b) = θ_a - θ_b + β·(f_a - f_b), by Newton on the comparisons (ties as y = 0.5).
+    θ is each item's strength with the style effect held at zero (Arena's style control, 2024).
+    Returns θ, β and the log-likelihood.
     """
     from scipy import sparse
 

@@ -1,5 +1,6 @@
-"""A batch of (prompt, completion) pairs as rules see it: the texts, per-text ``TextStats`` on
-demand, and the compiled batch statistics (``_fast.Corpus``).
+"""A batch of (prompt, completion) pairs as rules see it.
+
+The texts, per-text ``TextStats`` on demand, and the compiled batch statistics (``_fast.Corpus``).
 """
 
 from __future__ import annotations

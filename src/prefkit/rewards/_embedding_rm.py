@@ -179,8 +179,10 @@ class EmbeddingRewardModel:
     def __call__(
         self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any
     ) -> list[float]:
-        """Rewards for completions; a conditional model reads the ``condition`` column (one
-        string per completion, or one for all).
+        """Rewards for completions.
+
+        A conditional model reads the ``condition`` column (one string per completion, or one for
+        all).
         """
         import torch
 
@@ -214,8 +216,10 @@ class EmbeddingRewardModel:
         }
 
     def save(self, folder: str | Path, metrics: dict[str, Any] | None = None) -> Path:
-        """A self-describing folder: config.json, head.pt, training.json (data fingerprint,
-        pairs, CPU seconds, loss curve) and metrics.json when given.
+        """A self-describing folder.
+
+        Config.json, head.pt, training.json (data fingerprint, pairs, CPU seconds, loss curve) and
+        metrics.json when given.
         """
         import torch
 

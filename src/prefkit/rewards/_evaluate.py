@@ -67,8 +67,9 @@ class RewardEvaluationConfig:
 
 
 def _columns(pairs: Sequence[Comparison]) -> dict[str, list[Any]]:
-    """Extra reward columns from the records (TRL passes dataset columns the same way): the
-    ``condition`` of conditional reward models.
+    """Extra reward columns from the records (TRL passes dataset columns the same way).
+
+    The ``condition`` of conditional reward models.
     """
     conds = [p.metadata.get("condition") for p in pairs]
     return {"condition": [c or "" for c in conds]} if any(conds) else {}
@@ -443,8 +444,10 @@ def fit_rule_weights(
     l2: float = 1.0,
     seed: int = 0,
 ) -> tuple[RuleSet, dict[str, Any]]:
-    """Learn rule weights from preferences: Bradley-Terry on rule-score differences (logistic
-    regression without intercept, L2 ``l2``), with ``folds``-fold cross-validated accuracy.
+    """Learn rule weights from preferences.
+
+    Bradley-Terry on rule-score differences (logistic regression without intercept, L2 ``l2``), with
+    ``folds``-fold cross-validated accuracy.
 
     Returns the rule set with the learned weights (and ``normalize`` kept) and a report.
     """

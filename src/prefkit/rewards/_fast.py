@@ -1,5 +1,6 @@
-"""Batch text statistics for rule sets, compiled with numba: one pass over the UTF-8 bytes of
-every completion at once.
+"""Batch text statistics for rule sets, compiled with numba.
+
+One pass over the UTF-8 bytes of every completion at once.
 
 ``TextStats`` (``_text.py``) is the reference: one text at a time, plain Python, what the
 rule docs describe. This module computes the same numbers for a whole batch in compiled loops,
@@ -378,8 +379,9 @@ class PhraseTable:
 
 
 def tokenize_phrases(phrases: Sequence[str], *, index: bool = True) -> PhraseTable:
-    """Phrases as hashed word sequences (empty ones have length 0 and never match); with
-    ``index``, a hash table on first words for ``Corpus.count``.
+    """Phrases as hashed word sequences (empty ones have length 0 and never match).
+
+    With ``index``, a hash table on first words for ``Corpus.count``.
     """
     c = Corpus.of(phrases)
     lengths = c.n_words.astype(np.int64)

@@ -1,6 +1,8 @@
-"""Evaluations as HTML: rule sets (accuracy beside its baselines, ablation, failure cases) and
-reward-model diagnostics (calibration with a reliability diagram, agreement ceiling, slices,
-stakeholder ranking changes, confidently wrong pairs).
+"""Evaluations as HTML.
+
+Rule sets (accuracy beside its baselines, ablation, failure cases) and reward-model diagnostics
+(calibration with a reliability diagram, agreement ceiling, slices, stakeholder ranking changes,
+confidently wrong pairs).
 """
 
 from __future__ import annotations

@@ -79,16 +79,19 @@ class _Base(BaseModel):
         return ()
 
     def score_batch(self, batch: Batch) -> np.ndarray:
-        """The score of every completion in ``batch``: the kind's one implementation (the
-        per-text oracle it must equal lives in ``tests/rewards/oracle.py``).
+        """The score of every completion in ``batch``.
+
+        The kind's one implementation (the per-text oracle it must equal lives in
+        ``tests/rewards/oracle.py``).
         """
         raise NotImplementedError
 
 
 class LengthRule(_Base):
-    """Length of the completion in ``unit``s: 1 inside [min, max]; below ``min`` it falls to 0
-    at zero length; above ``max`` it falls by the relative excess, down to -1; above ``limit``
-    (if set) it is -1.
+    """Length of the completion in ``unit``s.
+
+    1 inside [min, max]; below ``min`` it falls to 0 at zero length; above ``max`` it falls by the
+    relative excess, down to -1; above ``limit`` (if set) it is -1.
     """
 
     kind: Literal["length"]
@@ -211,8 +214,10 @@ class EntitiesRule(_Base):
 
 
 class KeywordsRule(_Base):
-    """``include`` phrases: the share present (0..1); ``exclude`` phrases: minus one if any is
-    present. Case-insensitive unless ``case_sensitive``; whole words when ``whole_words``.
+    """``include`` phrases.
+
+    The share present (0..1); ``exclude`` phrases: minus one if any is present. Case-insensitive
+    unless ``case_sensitive``; whole words when ``whole_words``.
     """
 
     kind: Literal["keywords"]
@@ -239,8 +244,9 @@ class KeywordsRule(_Base):
         return out
 
     def _searched(self, texts: list[str]) -> np.ndarray:
-        """Case-sensitive or substring matching: one pass of one alternation over each text
-        finds every listed phrase.
+        """Case-sensitive or substring matching.
+
+        One pass of one alternation over each text finds every listed phrase.
         """
         case = self.case_sensitive
         rx = _alternation(self.include + self.exclude, case, self.whole_words)
@@ -379,8 +385,9 @@ _LEADING_MARKER = re.compile(r"\s*[-*+\d]")
 
 
 def _may_have(feature: str, text: str) -> bool:
-    """A cheap necessary condition for ``_FORMATS[feature]`` to match (one-character scans):
-    only the texts that pass it are searched.
+    """A cheap necessary condition for ``_FORMATS[feature]`` to match (one-character scans).
+
+    Only the texts that pass it are searched.
     """
     if feature == "lists":  # a marker at a line start: the first line, or after a newline
         return "\n" in text or _LEADING_MARKER.match(text) is not None

@@ -93,10 +93,12 @@ def _summary(
 
 
 def synthetic_summaries(n: int = 200, *, noise: float = 1.0, seed: int = 0) -> list[Judgment]:
-    """``n`` pairwise records: a source document, two summaries with controlled coverage,
-    hallucinated names, length and repetition, and a simulated annotator who prefers coverage
-    and brevity and dislikes hallucination and repetition, with logistic ``noise`` (0: none).
-    The properties are in ``metadata`` so that failures can be studied.
+    """``n`` pairwise records.
+
+    A source document, two summaries with controlled coverage, hallucinated names, length and
+    repetition, and a simulated annotator who prefers coverage and brevity and dislikes
+    hallucination and repetition, with logistic ``noise`` (0: none). The properties are in
+    ``metadata`` so that failures can be studied.
     """
     rng = random.Random(seed)
     out = []
@@ -156,8 +158,10 @@ _TASKS = [
 
 
 def synthetic_stakeholders(n: int = 200, *, seed: int = 0) -> list[Judgment]:
-    """Pairs where stakeholders disagree by construction: engineering prefers the short direct
-    answer, legal the cautious one with caveats. The condition is ``metadata.condition``.
+    """Pairs where stakeholders disagree by construction.
+
+    Engineering prefers the short direct answer, legal the cautious one with caveats. The condition
+    is ``metadata.condition``.
     """
     rng = random.Random(seed)
     out = []

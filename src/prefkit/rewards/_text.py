@@ -133,8 +133,9 @@ class TextStats:
 
     @cached_property
     def syllables(self) -> int:
-        """Vowel groups less silent final e's ("make"), at least one per word: the usual
-        heuristic, counted over the whole text at once rather than word by word.
+        """Vowel groups less silent final e's ("make"), at least one per word.
+
+        The usual heuristic, counted over the whole text at once rather than word by word.
         """
         # vowels -> "a", every other byte -> " ": the vowel groups are what .split() returns
         groups = len(self.lower.encode("utf-8", "surrogatepass").translate(_VOWEL_BYTES).split())
