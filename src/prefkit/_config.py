@@ -63,7 +63,9 @@ def choices_of(tp: Any) -> tuple[Any, ...] | None:
 
 
 def check_config(config: Any, error: type[PrefkitError] = PrefkitError) -> None:
-    """Raise ``error`` naming the field, the value and the choices when a ``Literal`` field holds
+    """Raise ``error`` when a ``Literal`` field holds a value outside its choices.
+
+    Raise ``error`` naming the field, the value and the choices when a ``Literal`` field holds
     something else (call it from ``__post_init__``).
     """
     hints = _hints(type(config))

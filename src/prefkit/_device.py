@@ -6,7 +6,9 @@ __all__ = ["pick_device"]
 
 
 def pick_device(device: str | None = None) -> str:
-    """``device`` itself when given (``"cpu"``, ``"cuda"``, ``"cuda:1"``), else ``"cuda"`` when
+    """The device to run on: the one given, else cuda when PyTorch sees a GPU, else cpu.
+
+    ``device`` itself when given (``"cpu"``, ``"cuda"``, ``"cuda:1"``), else ``"cuda"`` when
     PyTorch sees a GPU, else ``"cpu"``.
     """
     if device is not None:

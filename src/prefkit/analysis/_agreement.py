@@ -93,7 +93,9 @@ def cohen_kappa(
 def kappa_from_confusion(
     confusion: np.ndarray, weights: Literal["linear", "quadratic"] | None = None
 ) -> float | None:
-    """Cohen's κ from a k × k confusion matrix (rows: one rater's categories, columns: the
+    """Cohen's κ from a k × k confusion matrix.
+
+    Cohen's κ from a k × k confusion matrix (rows: one rater's categories, columns: the
     other's, in one order); None where it is undefined (chance agreement already perfect).
     """
     m = np.asarray(confusion, dtype=float)
@@ -290,7 +292,9 @@ def krippendorff_alpha_codes(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> AlphaResult:
-    """:func:`krippendorff_alpha` from (unit index, value) pairs instead of a raters × units
+    """:func:`krippendorff_alpha` from (unit index, value) pairs.
+
+    :func:`krippendorff_alpha` from (unit index, value) pairs instead of a raters × units
     matrix: the same numbers, without a dense matrix (crowd data with thousands of raters).
     Unit indices are integers >= 0; NaN values are missing.
     """

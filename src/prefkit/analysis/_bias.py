@@ -68,7 +68,9 @@ __all__ = ["length_bias", "logistic_regression", "position_bias", "ratings_vs_pr
 
 
 def position_bias(votes: ComparisonSet | Sequence[Vote]) -> PositionBias:
-    """P(the left response wins) over non-tie comparisons with a known ``shown`` order, overall
+    """P(the left response wins), overall and per annotator, with a binomial test.
+
+    P(the left response wins) over non-tie comparisons with a known ``shown`` order, overall
     and per annotator, with an exact two-sided binomial test of P(left) = 0.5.
     """
     from scipy import stats

@@ -361,7 +361,9 @@ class CodeTable:
 
 
 def _kappa(m: np.ndarray, weights: str | None, cats: list[Any]) -> tuple[float | None, str | None]:
-    """Cohen's κ from a confusion matrix (Cohen 1960; weighted: Cohen 1968), with the note
+    """Cohen's κ from a confusion matrix (weighted too), with a note where undefined.
+
+    Cohen's κ from a confusion matrix (Cohen 1960; weighted: Cohen 1968), with the note
     where it is undefined.
     """
     value = kappa_from_confusion(m, weights)  # type: ignore[arg-type]

@@ -129,7 +129,9 @@ def judge_eval_cmd(
     as_json: JsonOption = False,
     config: LLMJudgeConfig = LLMJudgeConfig(),
 ) -> None:
-    """Agreement with human labels (accuracy, κ), position-flip rate, preference for the
+    """How far to trust a judge: agreement with human labels, biases, consistency.
+
+    Agreement with human labels (accuracy, κ), position-flip rate, preference for the
     longer response, and self-consistency across repeated runs.
     """
     from prefkit.data import write_records

@@ -246,7 +246,9 @@ class UnitSummary:
 
 
 class Assessment(NamedTuple):
-    """One annotator's rating or label of one response, on one criterion (an immutable named
+    """One annotator's rating or label of one response, on one criterion.
+
+    One annotator's rating or label of one response, on one criterion (an immutable named
     tuple, like :class:`Comparison`).
 
     Attributes:
@@ -1005,7 +1007,9 @@ class _Builder:
 
 
 def _first_seen(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes 0..n-1 for the distinct values of ``x`` in order of first appearance, and those
+    """Codes for the distinct values of ``x``, in order of first appearance.
+
+    Codes 0..n-1 for the distinct values of ``x`` in order of first appearance, and those
     values.
     """
     if not x.size:

@@ -104,7 +104,9 @@ def _open_bytes(path: Path) -> IO[bytes]:
 
 
 def _lines(path: Path, max_line: int | None = None) -> Iterator[tuple[int, str]]:
-    """(line number, text) of a text file, decoded line by line so that an invalid byte is
+    """(line number, text) of a text file, decoded line by line.
+
+    (line number, text) of a text file, decoded line by line so that an invalid byte is
     reported on its own line; a byte-order mark is dropped; a line over ``max_line`` bytes
     (``PREFKIT_MAX_LINE_MB``, default 64 MiB) is an error instead of filling memory.
     """
@@ -666,7 +668,9 @@ def load_records(
 def iter_records(
     source: str | Path, format: str = "auto", *, squality_mode: str = "pairwise"
 ) -> Iterator[Judgment]:
-    """Records one at a time, validated, never all in memory (JSON-lines files stream; other
+    """Records one at a time, validated, never all in memory.
+
+    Records one at a time, validated, never all in memory (JSON-lines files stream; other
     formats are read whole first). Raises on the first invalid row, like :func:`read_records`;
     records keep the ids their file gives (none are assigned).
     """
@@ -733,7 +737,9 @@ def records_to_dataset(
     from_ranking: str = "adjacent",
     report: ConversionReport | None = None,
 ) -> Any:
-    """A ``datasets.Dataset`` in TRL's layout (``trl``, ``trl-unpaired``) or prefkit's (``prefkit``,
+    """A ``datasets.Dataset`` in TRL's layout or prefkit's.
+
+    A ``datasets.Dataset`` in TRL's layout (``trl``, ``trl-unpaired``) or prefkit's (``prefkit``,
     flat with JSON text for nested fields).
     """
     from datasets import Dataset

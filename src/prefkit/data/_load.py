@@ -18,7 +18,9 @@ def load_judgments(
     db: str | None = None,
     campaign: str | None = None,
 ) -> tuple[list[Judgment], str]:
-    """Judgment records from one or more files (any import format) or, without files, from the
+    """Judgment records from files, or from the store.
+
+    Judgment records from one or more files (any import format) or, without files, from the
     store at ``db`` (default: ``$PREFKIT_DATABASE_URL``, else ``sqlite:///./prefkit.db``).
 
     Args:

@@ -250,7 +250,9 @@ class Writes:
         *,
         progress: Callable[[int], None] | None = None,
     ) -> AddResult:
-        """Store records, all of them or none if any conflicts (see :meth:`add_batches`: a
+        """Store records, all of them or none if any conflicts.
+
+        Store records, all of them or none if any conflicts (see :meth:`add_batches`: a
         big write is staged, so other writers are not held up while it runs).
 
         A record whose id is already stored with the same content is skipped (importing a file

@@ -153,7 +153,9 @@ class RewardJudge(_Judge):
         return out
 
     def _why(self, diff: Any) -> str:
-        """The rules whose contributions (weight × score, normalized as the reward is) differ
+        """The rules whose contributions differ most between A and B.
+
+        The rules whose contributions (weight × score, normalized as the reward is) differ
         most between A and B.
         """
         rules = self.reward
@@ -168,7 +170,9 @@ class RewardJudge(_Judge):
 
 
 class HumanJudge(_Judge):
-    """The verdict people already gave (from the store or files) on the same prompt and
+    """The verdict people already gave on the same prompt and responses.
+
+    The verdict people already gave (from the store or files) on the same prompt and
     responses, matched by content through :func:`prefkit.data.comparisons`; ``annotator`` keeps
     one person's judgments. Where several people judged a pair, the first judgment counts.
     """
@@ -248,7 +252,9 @@ def parse_verdict(text: str) -> str | None:
 
 
 def _soft(c: Any) -> dict[str, float] | None:
-    """P(A), P(B), P(C) from the first generated token that is one of the letters (its top
+    """P(A), P(B), P(C) from the first generated token that is one of the letters.
+
+    P(A), P(B), P(C) from the first generated token that is one of the letters (its top
     log-probabilities, renormalised over the three letters).
     """
     for t in (c.logprobs or [])[:8]:

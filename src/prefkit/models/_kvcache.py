@@ -17,7 +17,9 @@ __all__ = ["kv_cache"]
 
 
 def kv_cache(layers: int, capacity: int) -> Any:
-    """A transformers cache whose layers keep keys and values in buffers of ``capacity``
+    """A transformers cache whose layers are buffers allocated once.
+
+    A transformers cache whose layers keep keys and values in buffers of ``capacity``
     positions, allocated once: ``update`` writes in place and returns views.
     """
     import torch

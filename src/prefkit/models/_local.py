@@ -211,7 +211,9 @@ class LocalGenerator(TextsFromCompletions):
         return out
 
     def _generate(self, input_ids: Any, mask: Any, kw: dict[str, Any]) -> Any:
-        """``model.generate``, after a prefill in chunks of ``prefill_chunk`` rows into a KV cache
+        """``model.generate`` after a chunked prefill into a KV cache allocated once.
+
+        ``model.generate``, after a prefill in chunks of ``prefill_chunk`` rows into a KV cache
         allocated once (``_kvcache.kv_cache``). Rows come sorted by length, so a chunk pads little
         where the whole batch pads to its longest prompt; and the cache grows by writing in
         place where the default one copies every layer at every step. Together ~10 % at batch
@@ -230,7 +232,9 @@ class LocalGenerator(TextsFromCompletions):
         return self.model.generate(input_ids=input_ids, attention_mask=mask, **kw)
 
     def _prefill(self, input_ids: Any, mask: Any, capacity: int) -> Any:
-        """A cache holding every row's prompt but its last token (which ``generate`` feeds),
+        """A cache holding every row's prompt but its last token, left-padded.
+
+        A cache holding every row's prompt but its last token (which ``generate`` feeds),
         each row left-padded to the batch's width, as ``generate`` expects.
         """
         width = int(input_ids.shape[1])
@@ -257,7 +261,9 @@ class LocalGenerator(TextsFromCompletions):
         *,
         reduce: str = "sum",
     ) -> list[float]:
-        """Log-probability of each completion given its prompt (through the chat template for
+        """Log-probability of each completion given its prompt.
+
+        Log-probability of each completion given its prompt (through the chat template for
         chat models), summed over its tokens (``reduce="mean"``: per token). The prompt and
         the completion are tokenized apart and joined, so the completion's tokens are its own.
         """

@@ -1,4 +1,6 @@
-"""An OpenAI-compatible chat-completions client (vLLM, llama.cpp server, hosted APIs,
+"""An OpenAI-compatible chat-completions client.
+
+An OpenAI-compatible chat-completions client (vLLM, llama.cpp server, hosted APIs,
 ``prefkit serve-model``): async with bounded concurrency, retries with backoff on 429 and 5xx,
 timeouts, and errors that say what to fix.
 """
@@ -206,7 +208,9 @@ class OpenAIGenerator(TextsFromCompletions):
 
 
 def _run(coro: Any) -> Any:
-    """Run a coroutine to the end, also from code that already runs an event loop (a notebook,
+    """Run a coroutine to the end, also from code that already runs an event loop.
+
+    Run a coroutine to the end, also from code that already runs an event loop (a notebook,
     an async web handler): then in a thread of its own.
     """
     try:

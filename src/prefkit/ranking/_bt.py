@@ -126,7 +126,9 @@ def newton_bt(
     tol: float = 1e-10,
     max_iter: int = 100,
 ) -> tuple[np.ndarray, int]:
-    """Newton-Raphson on the concave log-likelihood (plus -prior/2·|θ|²), with Σθ = 0 when
+    """Newton-Raphson on the concave Bradley-Terry log-likelihood.
+
+    Newton-Raphson on the concave log-likelihood (plus -prior/2·|θ|²), with Σθ = 0 when
     there is no prior. Zermelo (1929); Hunter (2004) for the MM alternative.
     """
     from scipy import linalg
@@ -176,7 +178,9 @@ def chord_bt(
     tol: float = 1e-9,
     max_iter: int = 50,
 ) -> np.ndarray:
-    """Newton with the Hessian frozen at ``theta0`` (one Cholesky factor for every bootstrap
+    """Newton with the Hessian frozen at ``theta0`` (for bootstrap rounds).
+
+    Newton with the Hessian frozen at ``theta0`` (one Cholesky factor for every bootstrap
     round): each step costs O(pairs + n²). Converges to the exact maximum of ``p``; falls back
     to full Newton if it does not contract.
     """

@@ -58,7 +58,9 @@ def fit_joint(
     prior: float = 0.0,
     weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
-    """Bradley-Terry on ``pairs`` (ties as half) and Plackett-Luce on ``rankings``, one
+    """Bradley-Terry on pairs and Plackett-Luce on rankings, one likelihood.
+
+    Bradley-Terry on ``pairs`` (ties as half) and Plackett-Luce on ``rankings``, one
     likelihood, by L-BFGS with the exact gradient. Returns θ and the log-likelihood.
     """
     from scipy import optimize

@@ -18,7 +18,9 @@ STYLE = (
 
 
 def plain(text: Any) -> str:
-    r"""A label drawn from data, as plain text for matplotlib (which reads ``$…$`` as math and
+    r"""A label drawn from data, as plain text for matplotlib.
+
+    A label drawn from data, as plain text for matplotlib (which reads ``$…$`` as math and
     would fail or restyle on names like ``$\\badmath$``).
     """
     return str(text).replace("$", r"\$")

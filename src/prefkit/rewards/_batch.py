@@ -66,7 +66,9 @@ class Batch:
         return self.corpus.count(tokenize_phrases(self.phrases))
 
     def phrase_counts(self, phrases: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Occurrences of each normalized phrase per text (texts × phrases), and the character
+        """Occurrences of each normalized phrase per text, and where the first starts.
+
+        Occurrences of each normalized phrase per text (texts × phrases), and the character
         where the first starts (-1 when absent).
         """
         cols = [self.phrase_index[p] for p in phrases]

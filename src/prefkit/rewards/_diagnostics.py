@@ -35,7 +35,9 @@ __all__ = ["diagnose_reward"]
 def _calibration(
     margin: np.ndarray, human: np.ndarray, bins: int = 10, seed: int = 0
 ) -> Calibration:
-    """Expected calibration error of P(first wins) = σ(margin) over non-tie pairs, with the
+    """Expected calibration error of P(first wins) = σ(margin), with its bins.
+
+    Expected calibration error of P(first wins) = σ(margin) over non-tie pairs, with the
     reliability diagram's bins (mean predicted vs observed frequency). Each pair's two responses
     are put in a random (seeded) order first: in files like HH-RLHF the chosen one always comes
     first, which would measure the orientation instead of the model.
@@ -72,7 +74,9 @@ def diagnose_reward(
     failures: int = 20,
     seed: int = 0,
 ) -> RewardDiagnostics:
-    """``evaluate_reward`` plus calibration, the agreement ceiling, length correlation,
+    """``evaluate_reward`` plus calibration, ceiling, length and best-of-k figures.
+
+    ``evaluate_reward`` plus calibration, the agreement ceiling, length correlation,
     best-of-k accuracy and the most confidently wrong pairs.
     """
     from prefkit.analysis import preference_agreement

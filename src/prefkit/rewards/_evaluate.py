@@ -76,7 +76,9 @@ def _columns(pairs: Sequence[Comparison]) -> dict[str, list[Any]]:
 
 
 def as_comparisons(data: Iterable[Judgment] | Sequence[Comparison]) -> list[Comparison]:
-    """The comparisons of records (through :func:`prefkit.data.comparisons`), or ``data``
+    """The comparisons of records, or ``data`` itself when it holds comparisons.
+
+    The comparisons of records (through :func:`prefkit.data.comparisons`), or ``data``
     itself when it holds comparisons already.
     """
     return _pairs_and_skipped(data)[0]
@@ -128,7 +130,9 @@ def _accuracy(margin: np.ndarray, human: np.ndarray, tol: float, **extra: Any) -
 
 
 def _kappa(margin: np.ndarray, human: np.ndarray, tol: float, seed: int) -> float | None:
-    """κ between the reward's choice and the human's, with each pair's two responses put in a
+    """κ between the reward's choice and the human's, in a random order per pair.
+
+    κ between the reward's choice and the human's, with each pair's two responses put in a
     random (seeded) order first: in files such as HH-RLHF the chosen response always comes
     first, which would make κ 0 whatever the reward does.
     """

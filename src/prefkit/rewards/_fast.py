@@ -210,7 +210,9 @@ def _count_phrases(
     pstart: np.ndarray,
     plen: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Occurrences (overlapping) of every phrase in every text, and where the first starts (in
+    """Occurrences (overlapping) of every phrase in every text, and the first's start.
+
+    Occurrences (overlapping) of every phrase in every text, and where the first starts (in
     characters; -1 when absent). Phrases are found through a small hash table on their first
     word (``heads`` -> first phrase, ``chain`` -> next phrase with the same slot).
     """
@@ -234,7 +236,9 @@ def _count_phrases(
 
 @njit(cache=True)
 def _distinct_ngrams(wh: np.ndarray, wofs: np.ndarray, n: int) -> np.ndarray:
-    """The number of distinct word ``n``-grams of every text (an open-addressing set per text,
+    """The number of distinct word ``n``-grams of every text.
+
+    The number of distinct word ``n``-grams of every text (an open-addressing set per text,
     reused across texts through a stamp instead of clearing).
     """
     m = len(wofs) - 1
@@ -280,7 +284,9 @@ def _coverage(
     pstart: np.ndarray,
     plen: np.ndarray,
 ) -> np.ndarray:
-    """For text t, how many of its group's phrases (``gstart[group[t]]`` to
+    """For each text, how many of its group's phrases occur in it as whole words.
+
+    For text t, how many of its group's phrases (``gstart[group[t]]`` to
     ``gstart[group[t] + 1]``) occur in it as whole words.
     """
     n = len(wofs) - 1

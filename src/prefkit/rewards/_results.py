@@ -249,7 +249,9 @@ class ConditionRow(Result):
 
 @dataclass(frozen=True, repr=False)
 class RewardDiagnostics(Result):
-    """``RewardEvaluation`` plus calibration, the agreement ceiling, length correlation,
+    """``RewardEvaluation`` plus calibration, ceiling, length and best-of-k figures.
+
+    ``RewardEvaluation`` plus calibration, the agreement ceiling, length correlation,
     best-of-k and (for conditional rewards) the ranking of the same pair per condition.
 
     ``to_dict()`` is flat: the evaluation's fields, then these.

@@ -136,7 +136,9 @@ _NUM_PUNCT = str.maketrans(".,%", "   ")
 
 @lru_cache(maxsize=65536)
 def _salient(source: str, kinds: tuple[str, ...], top_terms: int) -> tuple[str, ...]:
-    """The source's salient items as normalized phrases (lowercase words, as ``TextStats``
+    """The source's salient items as normalized phrases, sorted, unique.
+
+    The source's salient items as normalized phrases (lowercase words, as ``TextStats``
     splits them), sorted, unique. Every item is ASCII letters, digits, '.', ',' or '%' and
     whitespace, so normalizing is lowercasing and dropping the punctuation.
     """
@@ -156,7 +158,9 @@ def _salient(source: str, kinds: tuple[str, ...], top_terms: int) -> tuple[str, 
 
 
 class EntitiesRule(_Base):
-    """Coverage of the source's key entities (capitalized names), numbers and salient terms
+    """Coverage of the source's key entities, numbers and salient terms, in [0, 1].
+
+    Coverage of the source's key entities (capitalized names), numbers and salient terms
     (most frequent content words): the share found in the completion as whole words, in
     [0, 1]. The source
     is the prompt (for a chat, its last user turn: what the reply answers), the whole
@@ -310,7 +314,9 @@ def _phrase_rx(pattern: str, ignore_case: bool) -> re.Pattern[str]:
 
 
 class RefusalRule(_Base):
-    """1 if the completion refuses (a refusal phrase, as whole words, starting within its first
+    """1 if the completion refuses near its start, else 0.
+
+    1 if the completion refuses (a refusal phrase, as whole words, starting within its first
     ``window`` characters), else 0. Give it a negative weight to penalize refusals, a positive
     one to reward them.
     """
@@ -328,7 +334,9 @@ class RefusalRule(_Base):
 
 
 class HedgingRule(_Base):
-    """Hedges per 100 words (might, perhaps, I think...), scaled so ``saturation`` per 100
+    """Hedges per 100 words, scaled and capped at 1.
+
+    Hedges per 100 words (might, perhaps, I think...), scaled so ``saturation`` per 100
     words gives 1 (capped).
     """
 
@@ -361,7 +369,9 @@ class RepetitionRule(_Base):
 
 
 class ReadabilityRule(_Base):
-    """Flesch reading ease (Flesch 1948: 206.835 - 1.015·words/sentence - 84.6·syllables/word)
+    """Flesch reading ease divided by 100 and clipped to [0, 1]: higher is easier.
+
+    Flesch reading ease (Flesch 1948: 206.835 - 1.015·words/sentence - 84.6·syllables/word)
     divided by 100 and clipped to [0, 1]: higher is easier to read.
     """
 
@@ -414,7 +424,9 @@ class FormatRule(_Base):
 
 
 class PythonRule(_Base):
-    """A custom rule: ``function`` is "module:name" of ``f(prompt, completion, **columns) ->
+    """A custom rule: an importable Python function.
+
+    A custom rule: ``function`` is "module:name" of ``f(prompt, completion, **columns) ->
     float`` (plain strings), importable from the Python path.
     """
 

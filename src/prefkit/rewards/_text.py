@@ -26,7 +26,9 @@ _NONSPACE = re.compile(r"\S+")
 
 
 def phrase_count(words: list[str], phrase: tuple[str, ...]) -> tuple[int, int]:
-    """Occurrences of the word sequence ``phrase`` in ``words`` (overlapping ones too), and the
+    """Occurrences of the word sequence ``phrase`` in ``words``, and the first's index.
+
+    Occurrences of the word sequence ``phrase`` in ``words`` (overlapping ones too), and the
     index of the first (-1 when absent).
     """
     k = len(phrase)
@@ -92,7 +94,9 @@ class TextStats:
 
     @cached_property
     def normalized(self) -> str:
-        """The lowercase text with punctuation as spaces, character for character (same length
+        """The lowercase text with punctuation as spaces, character for character.
+
+        The lowercase text with punctuation as spaces, character for character (same length
         as ``lower``), through ``bytes.translate`` (a table lookup per byte; ``str.translate``
         on non-ASCII text is ~10x slower). UTF-8 keeps every non-ASCII byte >= 0x80, which the
         ASCII table leaves alone; typographic quotes and dashes are replaced first.

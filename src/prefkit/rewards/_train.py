@@ -99,7 +99,9 @@ def split_records(
 def train_reward_model(
     records: Sequence[Judgment], config: RewardTrainingConfig | None = None, /, **overrides: Any
 ) -> TrainedRewardModel:
-    """Hold out a share of the records, train the model, measure it on the held-out ones
+    """Hold out, train, measure and save a reward model.
+
+    Hold out a share of the records, train the model, measure it on the held-out ones
     (accuracy with CI, calibration, the "longer wins" baseline) and save it with its metrics.
 
     Args:

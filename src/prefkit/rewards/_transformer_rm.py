@@ -42,7 +42,9 @@ def _render(prompt: Any, response: str, condition: str | None = None) -> str:
 
 
 def smollm2_checkpoint(cache: Path | None = None) -> Path:
-    """A trainable SmolLM2-135M-Instruct folder (``prefkit.models.smollm2_checkpoint``),
+    """A trainable SmolLM2-135M-Instruct folder, imported when first needed.
+
+    A trainable SmolLM2-135M-Instruct folder (``prefkit.models.smollm2_checkpoint``),
     imported when first needed so that ``prefkit.rewards`` does not load ``prefkit.models``.
     """
     from prefkit.models import smollm2_checkpoint as convert
@@ -51,7 +53,9 @@ def smollm2_checkpoint(cache: Path | None = None) -> Path:
 
 
 def complete_checkpoints(folder: Path) -> list[Path]:
-    """Checkpoints the trainer finished writing (it writes ``trainer_state.json`` last), oldest
+    """Checkpoints the trainer finished writing, oldest first.
+
+    Checkpoints the trainer finished writing (it writes ``trainer_state.json`` last), oldest
     first.
     """
     done = [p for p in folder.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
