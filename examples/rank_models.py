@@ -1,11 +1,11 @@
 """Rank systems from preferences: a Bradley-Terry leaderboard with bootstrap intervals."""
 
 from prefkit.data import read_records, sample_paths
-from prefkit.ranking import fit_bradley_terry
+from prefkit.ranking import BradleyTerry
 
 squality = next(p for p in sample_paths() if "squality" in p.name)
 records = read_records(squality)  # pairwise judgments between bart, bart-dpr and human summaries
-board = fit_bradley_terry(records, by="model", bootstrap=1000, cluster="annotator").leaderboard()
+board = BradleyTerry(bootstrap=1000, cluster="annotator").fit(records, by="model").leaderboard()
 print(f"{len(records)} judgments, {board.comparisons} comparisons")
 for row in board.rows:
     low, high = row.ci or (row.rating, row.rating)

@@ -26,14 +26,14 @@ def test_outputs_validate_against_their_schemas() -> None:
     jsonschema_rs = pytest.importorskip("jsonschema_rs")
     from prefkit.analysis import analyze
     from prefkit.data import read_records, sample_paths
-    from prefkit.ranking import fit_bradley_terry
+    from prefkit.ranking import BradleyTerry
     from prefkit.rewards import diagnose_reward, evaluate_reward, load_rules
 
     squality = read_records(next(p for p in sample_paths() if "squality" in p.name))
     hh = read_records(next(p for p in sample_paths() if "helpful" in p.name))
     outputs = {
         "analysis.json": analyze(squality, bootstrap=20).to_dict(),
-        "leaderboard.json": fit_bradley_terry(squality, bootstrap=20).leaderboard().to_dict(),
+        "leaderboard.json": BradleyTerry(bootstrap=20).fit(squality).leaderboard().to_dict(),
         "reward_evaluation.json": evaluate_reward(load_rules(), hh, failures=2).to_dict(),
         "reward_diagnostics.json": diagnose_reward(load_rules(), hh, failures=2).to_dict(),
     }

@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from prefkit.analysis import AnalysisError, cohen_kappa, fleiss_kappa, krippendorff_alpha
-from prefkit.ranking import Outcomes, RankingError, aggregate, fit_joint, fit_pairs
+from prefkit.ranking import Outcomes, RankingError
+from prefkit.ranking._bt import aggregate, fit_pairs  # the solvers under test
+from prefkit.ranking._models import fit_joint
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = [

@@ -27,7 +27,7 @@ from prefkit.ranking._data import Outcomes, RankingError, Rankings, outcomes_fro
 from prefkit.ranking._models import fit_joint, fit_style
 from prefkit.ranking._results import Leaderboard, LeaderboardRow, RatingScale
 
-__all__ = ["UNIDENTIFIED_PRIOR", "BradleyTerry", "fit_bradley_terry"]
+__all__ = ["UNIDENTIFIED_PRIOR", "BradleyTerry"]
 
 UNIDENTIFIED_PRIOR = 0.1  # the L2 prior applied when the MLE does not exist (see ``identify``)
 
@@ -437,16 +437,6 @@ class BradleyTerry:
     def to_dict(self) -> dict[str, Any]:
         """``self.leaderboard().to_dict()``: the ``prefkit rank --json`` output."""
         return self.leaderboard().to_dict()
-
-
-def fit_bradley_terry(
-    data: Outcomes | Iterable[Judgment],
-    *,
-    by: Literal["model", "prompt"] = "model",
-    **params: Any,
-) -> BradleyTerry:
-    """Fit a :class:`BradleyTerry` (``params`` are its arguments) and return it."""
-    return BradleyTerry(**params).fit(data, by=by)
 
 
 # ------------------------------------------------------------------------------------ helpers

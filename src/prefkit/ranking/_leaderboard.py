@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
 
-from prefkit.data import Judgment
-from prefkit.ranking._data import Outcomes
-from prefkit.ranking._estimator import BradleyTerry
 from prefkit.ranking._results import Leaderboard, LeaderboardRow
 from prefkit.reports import html_page, plain, svg_image
 
-__all__ = ["leaderboard", "leaderboard_html"]
-
-
-def leaderboard(
-    data: Outcomes | Iterable[Judgment] | BradleyTerry,
-    *,
-    by: Literal["model", "prompt"] = "model",
-    **params: Any,
-) -> Leaderboard:
-    """The :class:`Leaderboard` of data, or of a fitted :class:`BradleyTerry`."""
-    model = data if isinstance(data, BradleyTerry) else BradleyTerry(**params).fit(data, by=by)
-    return model.leaderboard()
+__all__ = ["leaderboard_html"]
 
 
 def _plot(rows: Sequence[LeaderboardRow]) -> str:
