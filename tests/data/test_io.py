@@ -12,7 +12,6 @@ from prefkit.data import (
     detect_format,
     load_records,
     read_records,
-    records_from_dataset,
     records_to_dataset,
     to_trl_pairs,
     to_trl_unpaired,
@@ -115,7 +114,7 @@ def test_tabular_round_trip(jsonl: Path, tmp_path: Path, fmt: str, name: str) ->
 def test_hf_dataset_round_trip_prefkit_layout(jsonl: Path, tmp_path: Path) -> None:
     recs = read_records(jsonl)
     ds = records_to_dataset(recs, "prefkit")
-    assert records_from_dataset(ds) == recs
+    assert read_records(ds) == recs
     write_records(recs, tmp_path / "ds", "hf", hf_layout="prefkit")
     assert detect_format(tmp_path / "ds") == "hf"
     assert read_records(tmp_path / "ds") == recs
@@ -217,7 +216,7 @@ def test_trl_unpaired_and_hf_dataset_in(tmp_path: Path) -> None:
             {"prompt": "Q", "completion": "bad", "label": False},
         ]
     )
-    recs = records_from_dataset(ds)
+    recs = read_records(ds)
     assert [r.metadata["label"] for r in recs] == [True, False]
     assert to_trl_unpaired(recs) == ds.to_list()
     ds.save_to_disk(str(tmp_path / "unpaired"))

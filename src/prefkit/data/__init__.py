@@ -26,7 +26,6 @@ from prefkit.data._io import (
     iter_records,
     load_records,
     read_records,
-    records_from_dataset,
     records_to_dataset,
     write_records,
 )
@@ -89,7 +88,6 @@ __all__ = [
     "open_store",
     "prompt_key",
     "read_records",
-    "records_from_dataset",
     "records_from_wide",
     "records_to_dataset",
     "render_prompt",

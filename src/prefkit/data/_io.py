@@ -51,7 +51,6 @@ __all__ = [
     "detect_format",
     "load_records",
     "read_records",
-    "records_from_dataset",
     "records_to_dataset",
     "write_records",
 ]
@@ -691,13 +690,11 @@ def iter_records(
 
 
 def read_records(source: str | Path | Any, format: str = "auto", **kwargs: Any) -> list[Judgment]:
-    """Read canonical records from a file or dataset; raise on the first invalid row."""
+    """Read canonical records from a file, a dataset folder or a ``datasets.Dataset``.
+
+    Raises on the first invalid row; :func:`load_records` also reports what it read.
+    """
     return load_records(source, format, **kwargs).records
-
-
-def records_from_dataset(ds: Any) -> list[Judgment]:
-    """Canonical records from a ``datasets.Dataset`` in any supported layout."""
-    return load_records(ds).records
 
 
 # --------------------------------------------------------------------------------------------
