@@ -116,6 +116,12 @@ class Next(BaseModel):
     finished: bool
     assignment: Assignment | None
     progress: Progress | None = None
+    completion_code: str | None = Field(
+        default=None, description="A crowd study's code, once a crowd worker is finished."
+    )
+    completion_url: str | None = Field(
+        default=None, description="Where a finished crowd worker goes back to the platform."
+    )
 
 
 class Submitted(BaseModel):
@@ -183,7 +189,13 @@ def _next(conn: Connection, st: State, camp_name: str, user: User) -> Next:
     camp = st.campaign(camp_name)
     row = serve(conn, camp, user)
     if row is None:
-        return Next(finished=True, assignment=None)
+        crowd = camp.config.crowd if user.role == "crowd" else None
+        return Next(
+            finished=True,
+            assignment=None,
+            completion_code=crowd.completion_code if crowd else None,
+            completion_url=crowd.completion_url if crowd else None,
+        )
     st.remember_assignment(row.id, user.id, camp_name)
     return Next(finished=False, assignment=Assignment(**assignment_view(conn, camp, row)))
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -41,6 +42,7 @@ from prefkit.errors import InvitationError, PrefkitError
 
 __all__ = [
     "API_TOKEN_PREFIX",
+    "CROWD_ROLE",
     "INVITE_DAYS",
     "ROLES",
     "SESSION_DAYS",
@@ -50,6 +52,7 @@ __all__ = [
     "Session",
     "create_api_token",
     "create_user",
+    "crowd_user",
     "find_user",
     "has_admin",
     "invitation_user",
@@ -65,6 +68,7 @@ __all__ = [
 ]
 
 ROLES = ("admin", "annotator")
+CROWD_ROLE = "crowd"  # crowd workers: made by a campaign's study link, never by hand
 SESSION_DAYS = 14
 SESSION_IDLE_HOURS = 12  # a session unused this long is refused (sign in again)
 INVITE_DAYS = 7  # an invitation not used within this many days expires
@@ -130,6 +134,38 @@ def find_user(conn: Connection, name: str) -> User | None:
     u = w.users
     row = conn.execute(sa.select(u.c.id, u.c.name, u.c.role).where(u.c.name == name)).first()
     return None if row is None else User(int(row.id), row.name, row.role)
+
+
+def crowd_user(conn: Connection, platform: str, worker_id: str) -> User:
+    """The crowd worker's account (``platform:worker_id``), made on first arrival.
+
+    Raises:
+        InvitationError: the worker id is not 1-100 letters, digits, ``_`` or ``-``; the
+            account is disabled; or the name belongs to an account that is not a crowd worker.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", worker_id or ""):
+        raise InvitationError(
+            f"the worker id {worker_id[:120]!r} is not 1-100 letters, digits, '_' or '-'"
+        )
+    name = f"{platform}:{worker_id}"
+    u = w.users
+    row = conn.execute(sa.select(u.c.id, u.c.role, u.c.disabled).where(u.c.name == name)).first()
+    if row is None:
+        pk = conn.execute(
+            u.insert().values(
+                name=name,
+                role=CROWD_ROLE,
+                token_hash=token_hash(new_token()),  # no invitation: the study link signs in
+                invite_used_at=_now_naive(),
+            )
+        ).inserted_primary_key
+        assert pk is not None
+        return User(int(pk[0]), name, CROWD_ROLE)
+    if row.role != CROWD_ROLE:
+        raise InvitationError(f"the account {name!r} is not a crowd worker's; it cannot join here")
+    if row.disabled:
+        raise InvitationError(f"the account {name!r} is disabled")
+    return User(int(row.id), name, CROWD_ROLE)
 
 
 @w.on_store

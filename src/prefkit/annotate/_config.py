@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_CRITERIA",
     "CampaignConfig",
     "Criterion",
+    "CrowdLink",
     "GoldItem",
     "PairSelector",
     "load_campaign_config",
@@ -98,6 +99,27 @@ class GoldItem(BaseModel):
         return self
 
 
+class CrowdLink(BaseModel):
+    """A study link for a crowd platform (Prolific, MTurk): workers join without an invitation.
+
+    The platform sends each worker to ``/join/<campaign>/<key>?<worker_param>=<their id>``; the
+    workbench signs them in as the annotator ``<platform>:<id>`` (the id is in every judgment's
+    ``metadata.worker_id``), gives them ``units`` units, and at the end shows
+    ``completion_code`` and/or sends them to ``completion_url`` (the platform's "study
+    complete" page). The key keeps strangers out: share the link only through the platform.
+    """
+
+    model_config = _STRICT
+    key: str = Field(min_length=16, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")
+    platform: str = Field(default="prolific", min_length=1, max_length=30, pattern=r"^[a-z0-9-]+$")
+    worker_param: str = Field(
+        default="PROLIFIC_PID", min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_]+$"
+    )
+    units: int | None = Field(default=None, ge=1)  # per worker; None: until no work is left
+    completion_code: str | None = Field(default=None, min_length=1, max_length=100)
+    completion_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+
+
 class CampaignConfig(BaseModel):
     """Everything a campaign asks of its annotators, and how its quality is checked."""
 
@@ -121,6 +143,7 @@ class CampaignConfig(BaseModel):
     gold_threshold: float = Field(default=0.7, ge=0.0, le=1.0)  # accuracy below it flags
     gold_min: int = Field(default=3, ge=1)  # gold answers needed before flagging
     annotators: list[str] | None = None  # None: every annotator account
+    crowd: CrowdLink | None = None  # a study link for crowd workers (Prolific, MTurk)
     seed: int = 0
 
     @field_validator("criteria")

@@ -17,6 +17,7 @@ from prefkit.annotate._auth import (
     InvitationError,
     Session,
     create_user,
+    crowd_user,
     invitation_user,
     list_users,
     new_token,
@@ -163,6 +164,47 @@ async def login(
     return resp
 
 
+@router.get("/join/{campaign}/{key}")
+async def join(
+    request: Request, campaign: CampaignName, key: Annotated[str, Path(max_length=200)]
+) -> Response:
+    """A crowd platform's study link: sign the worker in by their platform id and start."""
+    st = state(request)
+    client = client_of(request)
+    st.throttle.check_client(client)
+    try:
+        camp = st.campaign(campaign)
+    except WorkError:
+        camp = None
+    crowd = camp.config.crowd if camp is not None else None
+    if camp is None or crowd is None or not same(key, crowd.key):
+        st.throttle.failed(client)
+        message = "This study link is not valid. Open the study again from where you found it."
+        return render(request, "error.html", 404, user=None, csrf="", message=message)
+    worker = request.query_params.get(crowd.worker_param, "")
+    if not worker:
+        message = (
+            f"This link is missing your {crowd.platform} id (?{crowd.worker_param}=…). Open "
+            f"the study again from {crowd.platform.capitalize()}, which adds it."
+        )
+        return render(request, "error.html", 400, user=None, csrf="", message=message)
+
+    def job(tx: Transaction) -> str:
+        try:
+            user = crowd_user(tx.connection, crowd.platform, worker)
+        except InvitationError as exc:
+            raise WorkError(403, str(exc)) from None
+        return st.auth.start_session(tx.connection, user)[0]
+
+    try:
+        session = await st.writer.run(job)
+    except WorkError as exc:
+        return render(request, "error.html", exc.status, user=None, csrf="", message=exc.message)
+    resp = RedirectResponse(f"/c/{campaign}", status_code=303)
+    set_cookie(resp, st.cookie_name, session, secure=st.secure_cookies, max_age=14 * 86400)
+    return resp
+
+
 @router.post("/logout")
 async def logout(request: Request, who: Who) -> Response:
     st = state(request)
@@ -195,7 +237,7 @@ def home(request: Request, who: Who) -> HTMLResponse:
 
 
 @router.get("/c/{campaign}")
-async def annotate(request: Request, campaign: CampaignName, who: Who) -> HTMLResponse:
+async def annotate(request: Request, campaign: CampaignName, who: Who) -> Response:
     user, sess = who
     st = state(request)
     camp = st.campaign(campaign)
@@ -207,10 +249,13 @@ async def annotate(request: Request, campaign: CampaignName, who: Who) -> HTMLRe
         return view, progress(conn, camp, user)
 
     view, prog = await st.writer.run(job)
+    crowd = camp.config.crowd if user.role == "crowd" else None
     ctx = templates_context(
-        request, user, sess, camp=camp, a=view, progress=prog, key=new_token()[:24]
+        request, user, sess, camp=camp, a=view, progress=prog, key=new_token()[:24], crowd=crowd
     )
     if view is None:
+        if crowd is not None and crowd.completion_url and not crowd.completion_code:
+            return RedirectResponse(crowd.completion_url, status_code=303)
         return render(request, "done.html", **ctx)
     return render(request, "annotate.html", **ctx)
 

@@ -23,7 +23,7 @@ from prefkit.annotate._auth import (
 from prefkit.annotate._campaigns import Campaign, load_campaign
 from prefkit.annotate._render import render_markdown, render_prompt
 from prefkit.annotate._throttle import Throttle
-from prefkit.annotate._work import User, WorkError
+from prefkit.annotate._work import User, WorkError, open_to
 from prefkit.annotate._writer import Writer
 from prefkit.data import Store, Transaction
 from prefkit.data import schema as t
@@ -103,8 +103,7 @@ class State:
         out = []
         for name in self.campaign_names():
             camp = self.campaign(name)
-            names = camp.config.annotators
-            if names is None or user.name in names or user.is_admin:
+            if open_to(camp, user):
                 out.append(camp)
         return out
 

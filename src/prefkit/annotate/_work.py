@@ -23,6 +23,7 @@ __all__ = [
     "Submission",
     "User",
     "WorkError",
+    "open_to",
     "progress",
     "save_draft",
     "serve",
@@ -147,10 +148,32 @@ def _pending(raw: Raw, camp: Campaign, user: User, done: int, *, any_repeat: boo
     return _row(raw, first)
 
 
-def _allowed(camp: Campaign, user: User) -> None:
+def open_to(camp: Campaign, user: User) -> bool:
+    """Whether ``user`` may work on ``camp``: crowd workers only on their study's campaigns."""
+    if user.role == "crowd":
+        crowd = camp.config.crowd
+        return crowd is not None and user.name.startswith(crowd.platform + ":")
     names = camp.config.annotators
-    if names is not None and user.name not in names and not user.is_admin:
+    return names is None or user.name in names or user.is_admin
+
+
+def _allowed(camp: Campaign, user: User) -> None:
+    if not open_to(camp, user):
         raise WorkError(404, f"campaign {camp.name!r} is not open to {user.name!r}")
+
+
+def _quota_reached(raw: Raw, camp: Campaign, user: User) -> bool:
+    """A crowd worker has claimed the units the study link gives each worker."""
+    crowd = camp.config.crowd
+    if user.role != "crowd" or crowd is None or crowd.units is None:
+        return False
+    (claimed,) = raw.one(
+        "SELECT COUNT(DISTINCT ci.unit_id) FROM assignments a "
+        "JOIN campaign_items ci ON ci.id = a.item_id "
+        "WHERE a.campaign = ? AND a.user_id = ? AND a.repeat_of IS NULL",
+        (camp.name, user.id),
+    )
+    return int(claimed) >= crowd.units
 
 
 def serve(conn: Connection, camp: Campaign, user: User) -> Row | None:
@@ -159,7 +182,7 @@ def serve(conn: Connection, camp: Campaign, user: User) -> Row | None:
     raw = Raw(conn)
     cursor, seq, done = _member(raw, camp, user)
     row = _pending(raw, camp, user, done, any_repeat=False)
-    if row is None:
+    if row is None and not _quota_reached(raw, camp, user):
         row = _claim(raw, conn, camp, user, cursor, seq)
     if row is None:  # nothing new left: outstanding repeats come now
         row = _pending(raw, camp, user, done, any_repeat=True)
@@ -436,6 +459,9 @@ def _record(
         meta["source_judgment"] = item.source_judgment
     if repeat_of is not None:
         meta["repeat_of"] = repeat_of
+    if user.role == "crowd" and camp.config.crowd is not None:
+        meta["platform"] = camp.config.crowd.platform
+        meta["worker_id"] = user.name.split(":", 1)[1]
     return judgment_from_dict(
         {
             "id": f"{camp.name}-a{row.id}",
