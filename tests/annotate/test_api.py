@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -267,3 +268,38 @@ def test_a_form_cannot_file_an_assignment_under_another_campaign(bench_sqlite: W
     recs = wb.store.records(campaign="demo")
     assert len(recs) == 1 and recs[0].preference == "tie"
     assert wb.store.count(campaign="other") == 0
+
+
+def test_progress_has_a_fixed_total_with_the_repeats_to_come(tmp_path: Path) -> None:
+    from .conftest import make_workbench
+
+    wb = make_workbench(f"sqlite:///{tmp_path / 'p.db'}", repeats=0.5, repeat_gap=1)
+    with TestClient(create_app(wb.store)) as c:
+        h = bearer(wb, "alice")
+        first = c.get("/api/campaigns/demo/progress", headers=h).json()
+        assert first["repeats_planned"] > 0  # 12 pairs, about half of them come again
+        assert first["total"] == 12 + first["repeats_planned"] == first["left"]
+        seen = []
+        while True:
+            nxt = c.get("/api/campaigns/demo/assignment", headers=h).json()
+            if nxt["finished"]:
+                break
+            a = nxt["assignment"]
+            assert c.post(f"/api/assignments/{a['id']}/submit", json=body(), headers=h).is_success
+            p = c.get("/api/campaigns/demo/progress", headers=h).json()
+            seen.append((p["total"], p["left"], p["done"]))
+    assert {t for t, _l, _d in seen} == {first["total"]}  # the total never grows
+    assert [left for _t, left, _d in seen] == list(range(first["total"] - 1, -1, -1))
+    assert seen[-1][2] == first["total"]  # every planned repeat came, and nothing else
+    wb.store.close()
+
+
+def test_a_new_campaign_lists_its_members_before_anyone_starts(bench_sqlite: Workbench) -> None:
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        boss = bearer(bench_sqlite, "boss")
+        figs = c.get("/api/admin/campaigns/demo/figures", headers=boss).json()
+        rows = {r["annotator"]: r for r in figs["annotators"]}
+        assert sorted(rows) == ["alice", "bob"]  # the annotators, before any work; not the admin
+        assert all((r["done"], r["pending"], r["skipped"]) == (0, 0, 0) for r in rows.values())
+        page = c.get("/admin/c/demo", headers=boss)
+        assert page.status_code == 200 and ">alice<" in page.text and ">bob<" in page.text

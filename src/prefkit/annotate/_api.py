@@ -108,8 +108,10 @@ class Progress(BaseModel):
     done: int
     skipped: int
     pending: int
-    open: int
-    total: int
+    open: int = Field(description="Items not yet claimed that are still open to this annotator.")
+    repeats_planned: int = Field(description="Repeats still to come (drawn when made).")
+    left: int = Field(description="pending + open + repeats_planned: what remains.")
+    total: int = Field(description="done + skipped + left: fixed as repeats are added.")
 
 
 class Next(BaseModel):

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from prefkit.annotate import _schema as w
 from prefkit.annotate._campaigns import Campaign
+from prefkit.annotate._work import User, open_to
 from prefkit.data import schema as t
 
 __all__ = ["campaign_figures"]
@@ -71,6 +72,14 @@ def campaign_figures(conn: Connection, camp: Campaign) -> dict[str, Any]:
             p[f"{kind}_correct"] += int(pref == answer)
         elif repeat_of is None:
             prefs_by_item[item_id][name] = pref
+    # everyone the campaign is open to has a row from the start, not only once they began
+    for uid, name, role in conn.execute(
+        sa.select(users.c.id, users.c.name, users.c.role).where(
+            users.c.role == "annotator", users.c.disabled.is_(False)
+        )
+    ):
+        if open_to(camp, User(int(uid), name, role)):
+            per[name]
     for name, _status, _item, repeat_of, aid, _kind, _ans, pref in rows:
         if repeat_of is not None and aid in by_assignment and repeat_of in by_assignment:
             per[name]["repeats"] += 1

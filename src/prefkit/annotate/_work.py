@@ -268,7 +268,12 @@ def assignment_view(conn: Connection, camp: Campaign, row: Row) -> dict[str, Any
 
 
 def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
-    """Done, skipped and pending assignments, and how many items are still open to this user."""
+    """Done, skipped and pending assignments, what is still open to this user, and the total.
+
+    The total counts the repeats still to come (whether an item is repeated is drawn from a
+    seed when the campaign is made), so it does not grow as they are added; ``left`` is what
+    remains. A crowd worker's open work stops at the study link's units.
+    """
     _allowed(camp, user)  # a campaign one is not in answers 404, like its assignments
     raw = Raw(conn)
     counts = dict(
@@ -286,20 +291,45 @@ def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
     claimed = dict(
         raw.all("SELECT id, claimed FROM campaign_units WHERE campaign = ?", (camp.name,))
     )
-    open_items = sum(
-        len(camp.unit_items[u])
+    units = [
+        u
         for u in camp.order_for(user.name)[cursor:]
         if camp.unit_kind[u] in GOLD_KINDS or claimed.get(u, 0) < camp.config.overlap
-    )
+    ]
+    crowd = camp.config.crowd
+    if user.role == "crowd" and crowd is not None and crowd.units is not None:
+        (taken,) = raw.one(
+            "SELECT COUNT(DISTINCT ci.unit_id) FROM assignments a "
+            "JOIN campaign_items ci ON ci.id = a.item_id "
+            "WHERE a.campaign = ? AND a.user_id = ? AND a.repeat_of IS NULL",
+            (camp.name, user.id),
+        )
+        units = units[: max(0, crowd.units - int(taken))]
+    open_ids = [i for u in units for i in camp.unit_items[u] if camp.unit_kind[u] not in GOLD_KINDS]
+    open_items = sum(len(camp.unit_items[u]) for u in units)
+    waiting = [  # claimed originals not yet judged: their repeat comes when they are submitted
+        int(r[0])
+        for r in raw.all(
+            "SELECT a.item_id FROM assignments a JOIN campaign_items ci ON ci.id = a.item_id "
+            "JOIN campaign_units cu ON cu.id = ci.unit_id "
+            "WHERE a.campaign = ? AND a.user_id = ? AND a.status = 'pending' "
+            "AND a.repeat_of IS NULL AND cu.kind NOT IN ('gold', 'attention')",
+            (camp.name, user.id),
+        )
+    ]
+    planned = sum(1 for i in (*open_ids, *waiting) if camp.repeat_drawn(user.name, i))
     done = int(counts.get("done", 0))
     skipped = int(counts.get("skipped", 0))
     pending = int(counts.get("pending", 0))
+    left = pending + open_items + planned
     return {
         "done": done,
         "skipped": skipped,
         "pending": pending,
         "open": open_items,
-        "total": done + skipped + pending + open_items,
+        "repeats_planned": planned,
+        "left": left,
+        "total": done + skipped + left,
     }
 
 
