@@ -261,3 +261,34 @@ def test_images_in_model_output_show_as_links_and_are_never_fetched(
             ".map(e => e.scrollWidth - e.clientWidth))"
         )
         assert wide <= 1  # the long word wraps inside its box
+
+
+def test_shortcuts_stay_in_the_form_and_a_seventh_digit_changes_nothing(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
+    wb = bench_sqlite
+    with server(wb.url, log=tmp_path / "server.log") as (base, _proc):
+        page = browser.new_page()
+        sign_in(page, base, wb.invites["alice"])
+        page.goto(f"{base}/c/demo")
+        page.wait_for_function("() => window.prefkitAnnotate !== undefined")
+        for d in "4255343":  # six boxes, then one digit too many
+            page.keyboard.press(d)
+        last = page.locator('input[name="rating.honesty.right"]:checked').get_attribute("value")
+        assert last == "4"  # not overwritten by the seventh
+        note = page.locator("#key-note")
+        assert note.is_visible() and "All 6 boxes are rated" in note.inner_text()
+        page.keyboard.press("Backspace")
+        page.keyboard.press("1")
+        assert (
+            page.locator('input[name="rating.honesty.right"]:checked').get_attribute("value") == "1"
+        )
+        # Enter on the instructions opens them instead of submitting the form
+        page.focus("details.instructions > summary")
+        page.keyboard.press("Enter")
+        assert page.locator("details.instructions").get_attribute("open") is not None
+        assert page.locator("#errors").is_hidden()  # no submit was attempted
+        # and Enter on "sign out" signs out
+        page.focus('form[action="/logout"] button')
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/login")

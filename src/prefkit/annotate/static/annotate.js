@@ -23,7 +23,8 @@
       byCriterion.push(slots.find((s) => s.dataset.criterion === n && s.dataset.side === side));
     }
   }
-  let cursor = Math.min(parseInt(form.dataset.cursor, 10) || 0, byCriterion.length - 1);
+  // the box the next digit rates; byCriterion.length: every box is rated, digits change none
+  let cursor = Math.min(parseInt(form.dataset.cursor, 10) || 0, byCriterion.length);
   const rationale = document.getElementById("rationale");
   const count = document.getElementById("count");
   const status = document.getElementById("draft-status");
@@ -34,6 +35,11 @@
 
   function showCursor() {
     byCriterion.forEach((s, i) => s.classList.toggle("active", i === cursor));
+  }
+
+  function showNote(message) {
+    const note = document.getElementById("key-note");
+    if (note) { note.textContent = message; note.hidden = !message; }
   }
 
   function value(name) {
@@ -152,6 +158,10 @@
 
   document.addEventListener("keydown", (ev) => {
     const t = ev.target;
+    // shortcuts belong to the judging form: links and buttons elsewhere (sign out, the
+    // instructions) keep their own keys, Enter included
+    if (t && t !== document.body && !form.contains(t) && !skipForm.contains(t)) return;
+    if (t && t.tagName === "BUTTON" && ev.key === "Enter") return;
     const typing = t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text") || t.id === "skip-reason");
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); submit(); return; }
     if (typing) {
@@ -162,12 +172,19 @@
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
     const k = ev.key;
     if (k >= "1" && k <= "5") {
+      ev.preventDefault();
+      if (cursor >= byCriterion.length) {  // a digit past the last box overwrites nothing
+        showNote(`All ${byCriterion.length} boxes are rated: Backspace goes back to change one.`);
+        return;
+      }
       const s = byCriterion[cursor];
       setRadio(`rating.${s.dataset.criterion}.${s.dataset.side}`, k);
-      if (cursor < byCriterion.length - 1) cursor += 1;
-      showCursor(); saveDraft(); ev.preventDefault();
+      cursor += 1;
+      showNote(cursor >= byCriterion.length ? `All ${byCriterion.length} boxes rated.` : "");
+      showCursor(); saveDraft();
     } else if (k === "Backspace") {
       if (cursor > 0) cursor -= 1;
+      showNote("");
       showCursor(); ev.preventDefault();
     } else if (k === "a" || k === "b" || (k === "t" && allowTies)) {
       setRadio("preference", { a: "left", b: "right", t: "tie" }[k]); ev.preventDefault();
