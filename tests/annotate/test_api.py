@@ -303,3 +303,27 @@ def test_a_new_campaign_lists_its_members_before_anyone_starts(bench_sqlite: Wor
         assert all((r["done"], r["pending"], r["skipped"]) == (0, 0, 0) for r in rows.values())
         page = c.get("/admin/c/demo", headers=boss)
         assert page.status_code == 200 and ">alice<" in page.text and ">bob<" in page.text
+
+
+def test_a_stale_form_offers_the_next_pair(bench_sqlite: Workbench) -> None:
+    import re
+
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        c.get("/login")
+        c.post("/login", data={"token": bench_sqlite.invites["alice"],
+                               "csrf": c.cookies["prefkit_login_csrf"]})  # fmt: skip
+        page = c.get("/c/demo").text
+        form = {k: re.search(rf'name="{k}" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+                for k in ("csrf", "assignment", "key")}  # fmt: skip
+        form |= {"preference": "left", "rationale": RATIONALE}
+        for crit, sides in ratings().items():
+            for side, v in sides.items():
+                form[f"rating.{crit}.{side}"] = str(v)
+        html = {"Accept": "text/html"}
+        assert (
+            c.post("/c/demo/submit", data=form, headers=html, follow_redirects=False).status_code
+            == 303
+        )
+        stale = c.post("/c/demo/submit", data={**form, "key": "another-tab"}, headers=html)
+        assert stale.status_code == 409 and "submitted already" in stale.text
+        assert 'id="onward" href="/c/demo"' in stale.text  # the way on, not a dead end

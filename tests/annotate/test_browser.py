@@ -292,3 +292,40 @@ def test_shortcuts_stay_in_the_form_and_a_seventh_digit_changes_nothing(
         page.focus('form[action="/logout"] button')
         page.keyboard.press("Enter")
         page.wait_for_url(f"{base}/login")
+
+
+def test_a_stale_tab_offers_the_next_pair(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
+    wb = bench_sqlite
+    with server(wb.url, log=tmp_path / "server.log") as (base, _proc):
+        context = browser.new_context()
+        first = context.new_page()
+        sign_in(first, base, wb.invites["alice"])
+        second = context.new_page()  # the same session in another tab
+        tabs = (first, second)
+        for tab in tabs:
+            tab.goto(f"{base}/c/demo")
+            tab.wait_for_function("() => window.prefkitAnnotate !== undefined")
+        aid = first.locator("#judgment").get_attribute("data-assignment")
+        assert second.locator("#judgment").get_attribute("data-assignment") == aid
+        for tab in tabs:
+            tab.bring_to_front()
+            for d in "444444":
+                tab.keyboard.press(d)
+            tab.keyboard.press("a")
+            tab.fill(
+                "#rationale",
+                "A answers the question that was asked and B does not, so A is the better one here.",
+            )
+            tab.locator("#submit").click()
+            if tab is first:
+                tab.wait_for_function(
+                    "aid => document.querySelector('#judgment')?.dataset.assignment !== aid",
+                    arg=aid,
+                )
+        second.wait_for_selector("#onward")
+        assert "submitted already" in second.locator("#errors").inner_text()
+        second.locator("#onward").click()
+        second.wait_for_function("() => window.prefkitAnnotate !== undefined")
+        assert second.locator("#judgment").get_attribute("data-assignment") != aid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -94,10 +95,13 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> FastAPI:
         if _wants_html(request):
             if exc.status == 401:
                 return RedirectResponse("/login", status_code=303)
+            # a stale tab's form: offer the way on instead of a dead end
+            m = re.fullmatch(r"/c/([A-Za-z0-9_.-]+)/(submit|skip)", request.url.path)
+            onward = f"/c/{m.group(1)}" if m and exc.status == 409 else None
             return st.templates.TemplateResponse(
                 request,
                 "error.html",
-                {"user": None, "csrf": "", "message": exc.message},
+                {"user": None, "csrf": "", "message": exc.message, "onward": onward},
                 status_code=exc.status,
                 headers=exc.headers,
             )

@@ -133,6 +133,14 @@
         if (r.ok) { clearTimeout(timer); window.location.reload(); return; }
         if (r.status >= 500) { await new Promise((res) => setTimeout(res, 500 * (attempt + 1))); continue; }
         showErrors(detail(r));
+        if (r.status === 409) {  // a stale tab: this pair was answered elsewhere
+          const next = document.createElement("a");
+          next.href = window.location.pathname;
+          next.id = "onward";
+          next.className = "button";
+          next.textContent = "Go to the next pair";
+          errors.append(" ", next);
+        }
         return;
       }
       showErrors("The server did not answer; your draft is kept. Press Enter to try again.");
