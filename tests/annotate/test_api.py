@@ -128,7 +128,8 @@ def routes(app: Any) -> list[Any]:
 
 def test_every_route_needs_a_sign_in(bench_sqlite: Workbench) -> None:
     app = create_app(bench_sqlite.store)
-    public = {"/login", "/invite/{token}", "/healthz", "/favicon.ico", "/api/login"}
+    public = {"/login", "/invite/{token}", "/join/{campaign}/{key}", "/healthz", "/favicon.ico"}
+    public.add("/api/login")  # sign-in: an invitation, or a crowd study link (test_crowd.py)
     public |= {"/api/openapi.json", "/api/docs", "/api/docs-assets"}  # docs: public files
     with TestClient(app, follow_redirects=False) as c:
         checked = 0

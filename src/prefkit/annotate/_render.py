@@ -15,9 +15,23 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-__all__ = ["render_markdown", "render_prompt"]
+__all__ = ["prompt_parts", "render_markdown", "render_prompt"]
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md.enable("table")  # GitHub-style pipe tables, as chat models write them
+
+
+def _table_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    # a wide table scrolls inside its own box instead of widening the page
+    return '<div class="table-wrap">' + str(self.renderToken(tokens, idx, options, env))
+
+
+def _table_close(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>"
+
+
+_md.add_render_rule("table_open", _table_open)
+_md.add_render_rule("table_close", _table_close)
 
 
 def _link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
@@ -78,6 +92,17 @@ _md.add_render_rule("text", _text)
 def render_markdown(text: str) -> str:
     """Safe HTML for a response or prompt text."""
     return _md.render(text)
+
+
+def prompt_parts(prompt: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """A prompt as (earlier turns, the final user turn and anything after it), rendered.
+
+    The final user turn is the question both replies answer: the page always shows it and
+    folds the conversation before it.
+    """
+    turns = render_prompt(prompt)
+    last = max((i for i, (role, _html) in enumerate(turns) if role == "user"), default=0)
+    return turns[:last], turns[last:]
 
 
 def render_prompt(prompt: Any) -> list[tuple[str, str]]:

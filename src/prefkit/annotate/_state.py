@@ -21,7 +21,7 @@ from prefkit.annotate._auth import (
     same,
 )
 from prefkit.annotate._campaigns import Campaign, load_campaign
-from prefkit.annotate._render import render_markdown, render_prompt
+from prefkit.annotate._render import prompt_parts, render_markdown, render_prompt
 from prefkit.annotate._throttle import Throttle
 from prefkit.annotate._work import User, WorkError, open_to
 from prefkit.annotate._writer import Writer
@@ -62,7 +62,9 @@ class State:
         self._owners: dict[int, tuple[int, str]] = {}  # assignment -> (user id, campaign)
         self._lock = threading.Lock()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
-        self.templates.env.globals.update(markdown=render_markdown, prompt_turns=render_prompt)
+        self.templates.env.globals.update(
+            markdown=render_markdown, prompt_turns=render_prompt, prompt_parts=prompt_parts
+        )
 
     def campaign(self, name: str) -> Campaign:
         with self._lock:

@@ -37,6 +37,18 @@
     byCriterion.forEach((s, i) => s.classList.toggle("active", i === cursor));
   }
 
+  // A long reply is capped with a visible way to see all of it: never clipped silently.
+  for (const box of document.querySelectorAll(".response-text")) {
+    if (box.scrollHeight <= window.innerHeight * 0.6) continue;
+    box.classList.add("capped");
+    const more = document.createElement("button");
+    more.type = "button";
+    more.className = "link more";
+    more.textContent = "Show the whole response ↓";
+    more.addEventListener("click", () => { box.classList.remove("capped"); more.remove(); });
+    box.after(more);
+  }
+
   function showNote(message) {
     const note = document.getElementById("key-note");
     if (note) { note.textContent = message; note.hidden = !message; }
