@@ -328,3 +328,14 @@ def test_a_stale_form_offers_the_next_pair(bench_sqlite: Workbench) -> None:
         stale = c.post("/c/demo/submit", data={**form, "key": "another-tab"}, headers=html)
         assert stale.status_code == 409 and "submitted already" in stale.text
         assert 'id="onward" href="/c/demo"' in stale.text  # the way on, not a dead end
+
+
+def test_a_late_older_draft_does_not_overwrite_a_newer_one(bench_sqlite: Workbench) -> None:
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        h = bearer(bench_sqlite, "alice")
+        aid = c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"]["id"]
+        for at, text in ((2000, "newer"), (1000, "older, arriving late"), (3000, "newest")):
+            draft = {"draft": {"rationale": text, "edited_at": at}}
+            assert c.put(f"/api/assignments/{aid}/draft", json=draft, headers=h).is_success
+            shown = c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"]
+            assert shown["draft"]["rationale"] == ("newer" if at <= 2000 else "newest")

@@ -293,3 +293,27 @@ def test_a_stale_tab_offers_the_next_pair(
         second.locator("#onward").click()
         second.wait_for_function("() => window.prefkitAnnotate !== undefined")
         assert second.locator("#judgment").get_attribute("data-assignment") != aid
+
+
+def test_an_edit_then_a_quick_reload_keeps_the_edit(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
+    wb = bench_sqlite
+    with server(wb.url, log=tmp_path / "server.log") as (base, _proc):
+        page = browser.new_page()
+        sign_in(page, base, wb.invites["alice"])
+        page.goto(f"{base}/c/demo")
+        page.wait_for_function("() => window.prefkitAnnotate !== undefined")
+        page.keyboard.press("4")
+        page.wait_for_selector('#draft-status[data-saved="1"]')
+        for text in ("first version of the reason", "SECOND version, typed just before leaving"):
+            page.fill("#rationale", text)
+            page.reload()  # at once: the save on leaving races the new page
+            page.wait_for_function("() => window.prefkitAnnotate !== undefined")
+            assert page.locator("#rationale").input_value() == text
+        page.wait_for_selector('#draft-status[data-saved="1"]')
+        assert current(base, wb.tokens["alice"])["draft"]["rationale"].startswith("SECOND")
+        assert (
+            page.locator('input[name="rating.helpfulness.left"]:checked').get_attribute("value")
+            == "4"
+        )

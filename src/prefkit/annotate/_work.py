@@ -361,6 +361,17 @@ def save_draft(conn: Connection, user: User, assignment_id: int, draft: dict[str
         raise WorkError(
             409, f"assignment {assignment_id} is {row.status}; drafts are for open work"
         )
+    # the last edit wins: a save that arrives after a newer one (a page's save on leaving,
+    # racing the next page's) is dropped; drafts without ``edited_at`` keep arrival order
+    old = row.draft if isinstance(row.draft, dict) else {}
+    new_at, old_at = draft.get("edited_at"), old.get("edited_at")
+    if (
+        isinstance(new_at, int | float)
+        and isinstance(old_at, int | float)
+        and not isinstance(new_at, bool)
+        and new_at < old_at
+    ):
+        return
     raw.run("UPDATE assignments SET draft = ? WHERE id = ?", (raw.json_in(draft), assignment_id))
 
 

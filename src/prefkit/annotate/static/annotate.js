@@ -91,14 +91,26 @@
   }
 
   // ---------------------------------------------------------------------------- the draft
+  // The last edit wins: every draft carries the time of its edit; the server keeps the newest,
+  // and this tab keeps a copy so that a reload faster than the save still shows the edit.
   let timer = null;
   let saving = Promise.resolve();
+  let editedAt = parseInt(form.dataset.edited, 10) || 0;
+  const localKey = `prefkit-draft-${id}`;
+  function current() {
+    return Object.assign(collect(), { cursor: cursor, edited_at: editedAt });
+  }
+  function keepLocal() {
+    try { sessionStorage.setItem(localKey, JSON.stringify(current())); } catch (e) { /* full or off */ }
+  }
   function saveDraft() {
     clearTimeout(timer);
+    editedAt = Math.max(Date.now(), editedAt + 1);
+    keepLocal();
     status.textContent = "saving draft…";
     status.dataset.saved = "0";
     timer = setTimeout(() => {
-      const draft = Object.assign(collect(), { cursor: cursor });
+      const draft = current();
       saving = api("PUT", `/api/assignments/${id}/draft`, { draft: draft }).then((r) => {
         if (r.ok) { status.textContent = "draft saved"; status.dataset.saved = "1"; }
         else { status.textContent = "draft not saved"; }
@@ -232,10 +244,32 @@
       fetch(`/api/assignments/${id}/draft`, {
         method: "PUT", keepalive: true, credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ draft: Object.assign(collect(), { cursor: cursor }) }),
+        body: JSON.stringify({ draft: current() }),
       });
     }
   });
+  function applyDraft(d) {
+    for (const [criterion, sides] of Object.entries(d.ratings || {})) {
+      for (const [side, v] of Object.entries(sides)) {
+        const el = form.querySelector(`input[name="rating.${criterion}.${side}"][value="${v}"]`);
+        if (el) el.checked = true;
+      }
+    }
+    for (const name of ["preference", "strength"]) {
+      for (const el of form.querySelectorAll(`input[name="${name}"]`)) el.checked = String(d[name]) === el.value;
+    }
+    rationale.value = d.rationale || "";
+    count.textContent = String(rationale.value.trim().length);
+    if (Number.isInteger(d.cursor)) cursor = Math.min(Math.max(d.cursor, 0), byCriterion.length);
+  }
+  try {  // this tab edited after the copy the server rendered: the edit wins, and is saved
+    const local = JSON.parse(sessionStorage.getItem(localKey) || "null");
+    if (local && local.key === key && (local.edited_at || 0) > editedAt) {
+      applyDraft(local);
+      editedAt = local.edited_at;
+      saveDraft();
+    }
+  } catch (e) { /* no storage: the server's copy stands */ }
   showCursor();
   window.prefkitAnnotate = { collect: collect, saving: () => saving };
 })();
