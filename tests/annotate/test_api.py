@@ -339,3 +339,24 @@ def test_a_late_older_draft_does_not_overwrite_a_newer_one(bench_sqlite: Workben
             assert c.put(f"/api/assignments/{aid}/draft", json=draft, headers=h).is_success
             shown = c.get("/api/campaigns/demo/assignment", headers=h).json()["assignment"]
             assert shown["draft"]["rationale"] == ("newer" if at <= 2000 else "newest")
+
+
+def test_an_incomplete_form_comes_back_with_what_was_entered(bench_sqlite: Workbench) -> None:
+    import re
+
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        c.get("/login")
+        c.post("/login", data={"token": bench_sqlite.invites["alice"],
+                               "csrf": c.cookies["prefkit_login_csrf"]})  # fmt: skip
+        page = c.get("/c/demo").text
+        form = {k: re.search(rf'name="{k}" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+                for k in ("csrf", "assignment", "key")}  # fmt: skip
+        form |= {"rating.helpfulness.left": "5", "rationale": "Too short, and no verdict."}
+        r = c.post("/c/demo/submit", data=form, headers={"Accept": "text/html"})
+    assert r.status_code == 422
+    assert "incomplete judgment: preference missing" in r.text  # the error, on the form itself
+    assert "Too short, and no verdict.</textarea>" in r.text  # nothing typed is lost
+    assert re.search(r'name="rating.helpfulness.left" value="5"\s+checked', r.text)
+    assert '<fieldset id="preference" class="missing">' in r.text
+    assert r.text.count('class="rating missing"') == 5  # the five boxes still empty
+    assert f'name="assignment" value="{form["assignment"]}"' in r.text

@@ -317,3 +317,23 @@ def test_an_edit_then_a_quick_reload_keeps_the_edit(
             page.locator('input[name="rating.helpfulness.left"]:checked').get_attribute("value")
             == "4"
         )
+
+
+def test_an_empty_submit_marks_what_is_missing_and_shows_it(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
+    wb = bench_sqlite
+    with server(wb.url, log=tmp_path / "server.log") as (base, _proc):
+        page = browser.new_page(viewport={"width": 1366, "height": 600})
+        sign_in(page, base, wb.invites["alice"])
+        page.goto(f"{base}/c/demo")
+        page.wait_for_function("() => window.prefkitAnnotate !== undefined")
+        page.keyboard.press("4")
+        page.keyboard.press("Enter")  # five boxes, the verdict and the rationale still missing
+        assert page.locator("fieldset.rating.missing").count() == 5
+        assert page.locator("#preference.missing").count() == 1
+        assert page.locator("#rationale.missing").count() == 1
+        first = page.locator(".missing").first.bounding_box()
+        assert first is not None and 0 <= first["y"] < 600  # scrolled to it
+        page.keyboard.press("4")
+        assert page.locator("fieldset.rating.missing").count() == 4  # marks go as boxes fill

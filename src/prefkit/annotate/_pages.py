@@ -44,6 +44,7 @@ from prefkit.annotate._work import (
     WorkError,
     assignment_view,
     check_submission,
+    open_assignment,
     progress,
     serve,
     skip,
@@ -274,21 +275,46 @@ async def submit_form(request: Request, campaign: CampaignName, who: Who) -> Res
             if isinstance(raw, str) and raw.isdigit():
                 ratings.setdefault(c.name, {})[side] = int(raw)
     strength = form.get("strength")
-    try:
-        sub = Submission(
-            key=str(form.get("key", "")),
-            preference=str(form.get("preference", "")),  # type: ignore[arg-type]
-            strength=int(strength) if isinstance(strength, str) and strength.isdigit() else None,
-            ratings=ratings,  # type: ignore[arg-type]
-            rationale=str(form.get("rationale", "")),
-        )
-    except ValidationError as exc:
-        field = exc.errors()[0]["loc"][0]
-        raise WorkError(422, f"incomplete judgment: {field} is missing or invalid") from None
-    check_submission(camp, sub)
     aid = _assignment_id(form)
+    entered = {
+        "key": str(form.get("key", "")),
+        "preference": form.get("preference") or None,
+        "strength": int(strength) if isinstance(strength, str) and strength.isdigit() else None,
+        "ratings": ratings,
+        "rationale": str(form.get("rationale", "")),
+    }
+    try:
+        try:
+            sub = Submission.model_validate(entered)
+        except ValidationError as exc:
+            fields = ", ".join(dict.fromkeys(str(e["loc"][0]) for e in exc.errors()))
+            raise WorkError(422, f"incomplete judgment: {fields} missing or invalid") from None
+        check_submission(camp, sub)
+    except WorkError as exc:  # the same page again, with what was entered and what is missing
+        return await _form_again(request, who, camp, aid, entered, exc.message)
     await st.writer.run(lambda tx: submit(tx, camp, user, aid, sub))
     return RedirectResponse(f"/c/{campaign}", status_code=303)
+
+
+async def _form_again(
+    request: Request, who: Any, camp: Any, aid: int, entered: dict[str, Any], message: str
+) -> Response:
+    user, sess = who
+    st = state(request)
+
+    def job(tx: Transaction) -> tuple[Any, dict[str, int]]:
+        conn = tx.connection
+        row = open_assignment(conn, user, aid, camp.name)
+        view = assignment_view(conn, camp, row)
+        return view, progress(conn, camp, user)
+
+    view, prog = await st.writer.run(job)
+    view["draft"] = entered
+    ctx = templates_context(
+        request, user, sess, camp=camp, a=view, progress=prog, key=entered["key"], crowd=None,
+        error=message,
+    )  # fmt: skip
+    return render(request, "annotate.html", 422, **ctx)
 
 
 def _assignment_id(form: Any) -> int:

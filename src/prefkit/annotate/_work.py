@@ -23,6 +23,7 @@ __all__ = [
     "Submission",
     "User",
     "WorkError",
+    "open_assignment",
     "open_to",
     "progress",
     "save_draft",
@@ -344,6 +345,14 @@ def _own(raw: Raw, user: User, assignment_id: int, campaign: str | None = None) 
     if row is None or row.user_id != user.id or campaign not in (None, row.campaign):
         # The same answer whether it does not exist or belongs to someone else: no probing.
         raise WorkError(404, f"assignment {assignment_id} is not one of yours")
+    return row
+
+
+def open_assignment(conn: Connection, user: User, assignment_id: int, campaign: str) -> Row:
+    """The user's pending assignment in ``campaign`` (404 if not theirs, 409 if not open)."""
+    row = _own(Raw(conn), user, assignment_id, campaign)
+    if row.status != "pending":
+        raise WorkError(409, f"assignment {assignment_id} is {row.status} already")
     return row
 
 

@@ -139,13 +139,31 @@
     return problems;
   }
 
+  // what is still missing is marked where it is, not only named in a message below the fold
+  function markMissing(j) {
+    for (const el of form.querySelectorAll(".missing")) el.classList.remove("missing");
+    for (const s of byCriterion) {
+      if (!(j.ratings[s.dataset.criterion] || {})[s.dataset.side]) s.classList.add("missing");
+    }
+    if (!j.preference) document.getElementById("preference").classList.add("missing");
+    if (j.rationale.trim().length < minChars) rationale.classList.add("missing");
+  }
+
   let inFlight = false;
   async function submit() {
     if (inFlight) return; // a double press sends once; a retry reuses the same key anyway
     const j = collect();
     if (!askStrength || j.preference === "tie") j.strength = null;
     const problems = check(j);
-    if (problems.length) { showErrors("Before submitting: " + problems.join("; ") + "."); return; }
+    markMissing(j);
+    if (problems.length) {
+      showErrors("Before submitting: " + problems.join("; ") + ".");
+      const first = form.querySelector(".missing") || errors;
+      first.scrollIntoView({ block: "center" });
+      const firstBox = byCriterion.findIndex((s) => s.classList.contains("missing"));
+      if (firstBox >= 0) { cursor = firstBox; showCursor(); }
+      return;
+    }
     inFlight = true;
     submitButton.disabled = true;
     showErrors("");
@@ -185,7 +203,7 @@
   // ------------------------------------------------------------------------------- keys
   function setRadio(name, v) {
     const el = form.querySelector(`input[name="${name}"][value="${v}"]`);
-    if (el) { el.checked = true; saveDraft(); }
+    if (el) { el.checked = true; const fs = el.closest("fieldset"); if (fs) fs.classList.remove("missing"); saveDraft(); }
   }
 
   document.addEventListener("keydown", (ev) => {
@@ -234,6 +252,8 @@
   form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(); });
   skipForm.addEventListener("submit", (ev) => { ev.preventDefault(); doSkip(); });
   form.addEventListener("change", (ev) => {
+    const done = ev.target.closest && ev.target.closest("fieldset");
+    if (done) done.classList.remove("missing");
     const f = ev.target.closest && ev.target.closest("fieldset.rating");
     if (f) { cursor = byCriterion.indexOf(f); showCursor(); }
     saveDraft();
