@@ -360,3 +360,49 @@ def test_an_incomplete_form_comes_back_with_what_was_entered(bench_sqlite: Workb
     assert '<fieldset id="preference" class="missing">' in r.text
     assert r.text.count('class="rating missing"') == 5  # the five boxes still empty
     assert f'name="assignment" value="{form["assignment"]}"' in r.text
+
+
+def test_the_dashboard_answers_how_far_who_and_how_much_they_agree(tmp_path: Path) -> None:
+    from .conftest import make_workbench
+
+    wb = make_workbench(f"sqlite:///{tmp_path / 'd.db'}", overlap=2, repeats=0.5)
+    boss = bearer(wb, "boss")
+    with TestClient(create_app(wb.store)) as c:
+        before = c.get("/api/admin/campaigns/demo/figures", headers=boss).json()
+        assert before["target"] == 12 * 2 + 12 and before["judgments"] == 0  # pairs × 2 + repeats
+        assert {r["annotator"]: r["left"] > 0 for r in before["annotators"]} == {
+            "alice": True,
+            "bob": True,
+        }
+        for name in ("alice", "bob"):
+            h = bearer(wb, name)
+            nxt = c.get("/api/campaigns/demo/assignment", headers=h).json()
+            while not nxt["finished"]:
+                r = c.post(
+                    f"/api/assignments/{nxt['assignment']['id']}/submit", json=body(), headers=h
+                )
+                nxt = r.json()["next"]
+        figs = c.get("/api/admin/campaigns/demo/figures", headers=boss).json()
+        page = c.get("/admin/c/demo", headers=boss).text
+    done = figs["judgments"]
+    assert done == sum(r["done"] for r in figs["annotators"]) and done >= 24
+    assert figs["remaining"] == max(0, figs["target"] - done)
+    assert all(r["left"] == 0 for r in figs["annotators"])  # both finished
+    assert figs["pairs_with_two_or_more"] == 12 and -1 <= figs["agreement"]["alpha"] <= 1
+    assert figs["pace_per_hour"] > 0 and figs["eta_hours"] is not None
+    for r in figs["annotators"]:  # judging in milliseconds is flagged, with the reason
+        assert any("per pair (median)" in why for why in r["reasons"]) and r["flagged"]
+        assert r["agreement_with_others"] is not None
+    assert f"{done} of {figs['target']} judgments" in page and "α = " in page
+    assert "no leaderboard: the responses carry no model names" in page
+    wb.store.close()
+
+
+def test_the_leaderboard_page_says_why_when_there_is_nothing_to_rank(
+    bench_sqlite: Workbench,
+) -> None:
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        page = c.get("/admin/c/demo/leaderboard", headers=bearer(bench_sqlite, "boss"))
+    assert page.status_code == 422 and 'id="no-leaderboard"' in page.text
+    assert 'href="/admin/c/demo"' in page.text  # the way back, on the page itself
+    assert "/api/admin/campaigns/demo/leaderboard</code>" in page.text

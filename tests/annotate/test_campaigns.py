@@ -152,7 +152,7 @@ def test_gold_accuracy_flags_and_skips_release_the_pair(tmp_path: Path) -> None:
             ).json()
         assert len(bob_texts) == 4  # the pair alice skipped, and the three gold items
         page = c.get("/admin/c/demo", headers=boss)
-        assert page.status_code == 200 and "below gold threshold" in page.text
+        assert page.status_code == 200 and "gold accuracy 0% below 70%" in page.text
     wb.store.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Annotated, Any
 
 import yaml
@@ -486,11 +487,23 @@ def admin_leaderboard(request: Request, campaign: CampaignName, who: Who) -> HTM
     require_admin(user)
     st = state(request)
     camp = st.campaign(campaign)
-    summary = campaign_leaderboard(st.store, campaign)
+    json_path = f"/api/admin/campaigns/{campaign}/leaderboard"
+    try:
+        summary = campaign_leaderboard(st.store, campaign)
+    except WorkError as exc:  # nothing to rank yet, or no model names: say so on the page
+        body = f'<p class="note" id="no-leaderboard">{html.escape(exc.message)}</p>'
+        return render(
+            request,
+            "analysis.html",
+            exc.status,
+            **templates_context(request, user, sess, camp=camp, body=body, json_path=json_path),
+        )
     title = f"Leaderboard of {camp.config.title or campaign}"
     body = leaderboard_html(summary, title=title, standalone=False)
     return render(
-        request, "analysis.html", **templates_context(request, user, sess, camp=camp, body=body)
+        request,
+        "analysis.html",
+        **templates_context(request, user, sess, camp=camp, body=body, json_path=json_path),
     )
 
 
