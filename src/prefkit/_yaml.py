@@ -9,7 +9,7 @@ import yaml
 
 from prefkit.errors import RecordError
 
-__all__ = ["line_of", "load_yaml"]
+__all__ = ["line_of", "load_yaml", "parse_yaml"]
 
 
 def load_yaml(path: Path, what: str) -> tuple[Any, Any]:
@@ -18,13 +18,18 @@ def load_yaml(path: Path, what: str) -> tuple[Any, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RecordError(f"cannot read the {what}: {exc.strerror}", path=str(path)) from None
+    return parse_yaml(text, str(path))
+
+
+def parse_yaml(text: str, path: str) -> tuple[Any, Any]:
+    """``load_yaml`` for text (``path`` names it in errors, e.g. a form field)."""
     try:
         return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RecordError(
             f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=str(path),
+            path=path,
             line=mark.line + 1 if mark else None,
         ) from None
 

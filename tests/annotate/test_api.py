@@ -406,3 +406,25 @@ def test_the_leaderboard_page_says_why_when_there_is_nothing_to_rank(
     assert page.status_code == 422 and 'id="no-leaderboard"' in page.text
     assert 'href="/admin/c/demo"' in page.text  # the way back, on the page itself
     assert "/api/admin/campaigns/demo/leaderboard</code>" in page.text
+
+
+def test_a_bad_campaign_config_comes_back_in_place_with_its_line(bench_sqlite: Workbench) -> None:
+    boss = bearer(bench_sqlite, "boss")
+    text = "name: second\npairs: {limit: 3}\noverlap: many\n"
+    with TestClient(create_app(bench_sqlite.store)) as c:
+        r = c.post(
+            "/admin/campaigns", data={"config": text}, headers={**boss, "Accept": "text/html"}
+        )
+        broken = c.post(
+            "/admin/campaigns", data={"config": "name: x\npairs: [unclosed\n"}, headers=boss
+        )
+        lab = c.post(
+            "/admin/c/demo/rules", data={"rules": "rules: [\n  {kind: length\n"}, headers=boss
+        )
+    assert r.status_code == 422 and "config:3" in r.text and "overlap" in r.text
+    assert "overlap: many\n</textarea>" in r.text  # the text is kept
+    assert '<span class="bad">→   3  overlap: many</span>' in r.text  # and the line marked
+    assert 'href="/admin/c/demo"' in r.text  # the page, with its navigation
+    assert broken.status_code == 422 and "config:" in broken.text and "invalid YAML" in broken.text
+    assert lab.status_code == 200 and "rule set:" in lab.text and "invalid YAML" in lab.text
+    assert "while parsing" not in lab.text  # prefkit's message, not PyYAML's

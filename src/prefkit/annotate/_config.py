@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from prefkit._yaml import line_of, load_yaml
+from prefkit._yaml import line_of, load_yaml, parse_yaml
 from prefkit.errors import RecordError
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "CrowdLink",
     "GoldItem",
     "PairSelector",
+    "campaign_config_from_text",
     "load_campaign_config",
 ]
 
@@ -171,6 +172,14 @@ def load_campaign_config(source: str | Path | dict[str, Any]) -> CampaignConfig:
             "a campaign config is a mapping (name: ..., criteria: ...)", path=str(path)
         )
     return _validate(data, node, str(path))
+
+
+def campaign_config_from_text(text: str, name: str = "config") -> CampaignConfig:
+    """A campaign config from YAML text; errors name ``<name>:<line>`` and the field."""
+    data, node = parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise RecordError("a campaign config is a mapping (name: ..., pairs: ...)", path=name)
+    return _validate(data, node, name)
 
 
 def _validate(data: dict[str, Any], node: Any, path: str | None) -> CampaignConfig:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import ValidationError
 
+from prefkit._yaml import parse_yaml
 from prefkit.annotate._api import campaign_analysis, campaign_leaderboard, stream_export
 from prefkit.annotate._auth import (
     INVITE_DAYS,
@@ -29,7 +29,7 @@ from prefkit.annotate._auth import (
     sign_out_everywhere,
 )
 from prefkit.annotate._campaigns import create_campaign
-from prefkit.annotate._config import load_campaign_config
+from prefkit.annotate._config import campaign_config_from_text
 from prefkit.annotate._state import (
     State,
     bearer,
@@ -52,7 +52,7 @@ from prefkit.annotate._work import (
     submit,
 )
 from prefkit.data import Transaction
-from prefkit.errors import PrefkitError
+from prefkit.errors import PrefkitError, RecordError
 
 __all__ = ["router"]
 
@@ -341,19 +341,27 @@ async def skip_form(request: Request, campaign: CampaignName, who: Who) -> Respo
 
 @router.get("/admin")
 def admin_home(request: Request, who: Who, created: str | None = None) -> HTMLResponse:
+    return _admin_page(request, who)
+
+
+def _admin_page(request: Request, who: Any, status: int = 200, **extra: Any) -> HTMLResponse:
     user, sess = who
     require_admin(user)
     st = state(request)
     with st.store.engine.connect() as conn:
         users = list_users(conn)
         figs = [campaign_figures(conn, st.campaign(n)) for n in st.campaign_names()]
-    return render(
-        request,
-        "admin.html",
-        **templates_context(
-            request, user, sess, users=users, figures=figs, new_user=None, error=None
-        ),
-    )
+    ctx = {"users": users, "figures": figs, "new_user": None, "error": None, **extra}
+    return render(request, "admin.html", status, **templates_context(request, user, sess, **ctx))
+
+
+def _excerpt(text: str, line: int | None) -> list[tuple[int, str, bool]]:
+    """The lines around ``line`` (1-based) as (number, text, is it the line)."""
+    if line is None:
+        return []
+    lines = text.splitlines()
+    lo, hi = max(1, line - 2), min(len(lines), line + 2)
+    return [(n, lines[n - 1], n == line) for n in range(lo, hi + 1)]
 
 
 @router.post("/admin/users")
@@ -434,17 +442,21 @@ async def admin_add_campaign(request: Request, who: Who) -> Response:
     require_admin(user)
     st = state(request)
     form = await request.form()
-    text = str(form.get("config", ""))
+    text = str(form.get("config", ""))[:200_000]
     try:
-        data = yaml.safe_load(text)
-        if not isinstance(data, dict):
-            raise PrefkitError("the config must be a YAML mapping (name: ..., pairs: ...)")
-        cfg = load_campaign_config(data)
+        cfg = campaign_config_from_text(text)
         created = await run_in_threadpool(create_campaign, st.store, cfg)  # off the event loop
-    except yaml.YAMLError as exc:
-        raise WorkError(422, f"invalid YAML: {exc}") from None
-    except PrefkitError as exc:
-        raise WorkError(422, str(exc)) from None
+    except PrefkitError as exc:  # the form again, the text kept and the line marked
+        line = exc.line if isinstance(exc, RecordError) else None
+        return await run_in_threadpool(
+            _admin_page,
+            request,
+            who,
+            422,
+            config_text=text,
+            config_error=str(exc),
+            config_excerpt=_excerpt(text, line),
+        )
     st.forget_campaign(created.name)
     return RedirectResponse(f"/admin/c/{created.name}", status_code=303)
 
@@ -522,7 +534,7 @@ async def admin_rule_lab(request: Request, campaign: CampaignName, who: Who) -> 
         form = await request.form()
         text = str(form.get("rules", ""))[:100_000]
         try:
-            data = yaml.safe_load(text)
+            data, _node = parse_yaml(text, "rule set")
             if not isinstance(data, dict):
                 raise PrefkitError("a rule set is a YAML mapping with a 'rules' list")
             rules = load_rules(data)
@@ -531,7 +543,7 @@ async def admin_rule_lab(request: Request, campaign: CampaignName, who: Who) -> 
             body = rules_html(
                 {"splits": {campaign: res}, "fit": None}, title="Results", standalone=False
             )
-        except (PrefkitError, yaml.YAMLError) as exc:
+        except PrefkitError as exc:
             error = str(exc)
     ctx = templates_context(request, user, sess, camp=camp, rules=text, body=body, error=error)
     return render(request, "rule_lab.html", **ctx)
