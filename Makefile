@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint format clean wheel-check docs
+.PHONY: run test bench lint format clean wheel-check docs screenshots
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
+screenshots: $(STAMP)
+	$(PY) docs/screenshots.py docs/img
 
 wheel-check: $(STAMP)
 	bash .ci/wheel_check.sh
