@@ -25,13 +25,21 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PREFKIT = Path(sys.executable).with_name("prefkit")
 RATIONALE = "Reply A answers the question that was asked and stays accurate; B drifts off topic."
 
 
 def main(out: Path) -> None:
+    """Serve the demo on a throwaway store and write the screenshots into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -75,6 +83,7 @@ def _judge(base: str, token: str, n: int) -> None:
 
 
 def api_token(db: str, name: str) -> str:
+    """An API token for ``name``, made by the CLI on the same store."""
     res = subprocess.run(
         [str(PREFKIT), "user", "api-token", "add", name, "--db", db, "--json"],
         capture_output=True, text=True, check=True,
@@ -83,6 +92,7 @@ def api_token(db: str, name: str) -> str:
 
 
 def shoot(base: str, db: str, links: dict[str, str], out: Path) -> None:
+    """Sign the demo's people in, judge a few pairs, and photograph the pages."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         tokens = {}
