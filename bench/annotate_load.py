@@ -109,16 +109,17 @@ def setup(db_url: str, annotators: int, pairs: int, overlap: int) -> dict[str, s
 
 
 class Server:
-    def __init__(self, db_url: str, log: Path) -> None:
-        self.db_url, self.log, self.port = db_url, log, free_port()
+    def __init__(self, db_url: str, log: Path, workers: int = 1) -> None:
+        self.db_url, self.log, self.port, self.workers = db_url, log, free_port(), workers
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [str(PREFKIT), "serve", "--db", self.db_url, "--port", str(self.port)],
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
+        if self.proc is not None and self.proc.poll() is None:
+            return  # several workers: the supervisor replaced the killed one itself
+        cmd = [str(PREFKIT), "serve", "--db", self.db_url, "--port", str(self.port)]
+        if self.workers > 1:
+            cmd += ["--workers", str(self.workers)]
+        self.proc = subprocess.Popen(cmd, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -128,8 +129,23 @@ class Server:
                 time.sleep(0.05)
         raise RuntimeError("server did not start")
 
-    def kill9(self) -> None:
+    def worker_pids(self) -> list[int]:
+        """The worker processes under uvicorn's supervisor (not its resource tracker)."""
         assert self.proc is not None
+        kids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        out = []
+        for pid in map(int, kids):
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            if b"resource_tracker" not in cmdline:
+                out.append(pid)
+        return out
+
+    def kill9(self) -> None:
+        """SIGKILL the server; with several workers, one worker (the others keep serving)."""
+        assert self.proc is not None
+        if self.workers > 1:
+            os.kill(self.worker_pids()[0], signal.SIGKILL)
+            return
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
 
@@ -351,6 +367,7 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=4000)
     ap.add_argument("--overlap", type=int, default=3)
     ap.add_argument("--db-url", default=None, help="default: a fresh SQLite file")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     ap.add_argument("--kill-after", type=float, default=None, help="SIGKILL the server after S s")
     ap.add_argument(
         "--import-during",
@@ -369,7 +386,7 @@ def main() -> None:
         import_file(tmp / "bulk.jsonl", args.import_during)
         print(f"wrote {args.import_during} records to import in {time.perf_counter() - t0:.1f} s")
         importer = Importer(url, tmp / "bulk.jsonl")
-    server = Server(url, tmp / "server.log")
+    server = Server(url, tmp / "server.log", args.workers)
     server.start()
     try:
         acked, lat, stats, wall, marks = asyncio.run(
@@ -382,10 +399,11 @@ def main() -> None:
     p50 = statistics.median(lat) * 1000 if lat else float("nan")
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
     db = url.split(":")[0]
+    killed = "one worker" if args.workers > 1 else "server"
     print(
-        f"{args.annotators} annotators, {db}, {wall:.1f} s"
+        f"{args.annotators} annotators, {db}, {args.workers} worker(s), {wall:.1f} s"
         + (
-            f", server killed with SIGKILL at {args.kill_after} s and restarted"
+            f", {killed} killed with SIGKILL at {args.kill_after} s and restarted"
             if args.kill_after
             else ""
         )

@@ -41,6 +41,7 @@ from prefkit.annotate._config import (
 from prefkit.annotate._schema import open_workbench, workbench_revision
 from prefkit.annotate._server import READ_TIMEOUT, guarded_protocol
 from prefkit.annotate._work import Submission, User, WorkError
+from prefkit.annotate._workers import serve_workers
 
 __all__ = [
     "DEFAULT_CRITERIA",
@@ -73,6 +74,7 @@ __all__ = [
     "reset_token",
     "revoke_api_tokens",
     "schema",
+    "serve_workers",
     "set_disabled",
     "sign_out_everywhere",
     "workbench_revision",

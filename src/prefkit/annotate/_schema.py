@@ -202,14 +202,16 @@ def revision(engine: Engine) -> str | None:
         return ctx.get_current_revision()
 
 
-def open_workbench(url: str | None = None, *, migrate_schema: bool = True) -> Store:
+def open_workbench(
+    url: str | None = None, *, migrate_schema: bool = True, pool_size: int | None = None
+) -> Store:
     """Open the store at ``url`` with the workbench's tables created or upgraded.
 
     The same as :func:`prefkit.data.open_store` (default URL, errors), then the workbench's
     own migrations. Pass the store to :func:`create_app`, :func:`create_campaign`,
     :func:`create_user` and the other account functions.
     """
-    store = open_store(url, migrate_schema=migrate_schema)
+    store = open_store(url, migrate_schema=migrate_schema, pool_size=pool_size)
     if migrate_schema:
         try:
             ensure(store.engine)

@@ -282,6 +282,14 @@ def serve(
             help="Open connections and tasks at most; beyond it new requests get 503.",
         ),
     ] = 1000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes (PostgreSQL only; SQLite is served by one).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the annotation workbench (one process; every write goes through one writer)."""
     import uvicorn
@@ -296,10 +304,18 @@ def serve(
         load_campaign_config,
         open_workbench,
         reset_token,
+        serve_workers,
     )
     from prefkit.data import import_sources, sample_paths
 
-    store = open_workbench(db)
+    store = open_workbench(db)  # migrations run here, once, before any worker starts
+    if workers > 1 and store.dialect != "postgresql":
+        store.close()
+        raise PrefkitError(
+            f"--workers {workers} needs PostgreSQL: on SQLite every write goes through one "
+            "process's writer (one write lock per file). Serve SQLite with one worker (the "
+            "default), or use --db postgresql://…"
+        )
     base = f"http://{host}:{port}"
     links: list[tuple[str, str, str]] = []
     if demo:
@@ -328,6 +344,19 @@ def serve(
             "  sign-in links: `prefkit user token NAME` (new link) or `prefkit user add NAME`"
         )
     console.print("  API: " + base + "/api/docs   (stop with Ctrl+C)", highlight=False)
+    if workers > 1:
+        store.close()
+        console.print(f"  {workers} worker processes on PostgreSQL", highlight=False)
+        serve_workers(
+            db or store.url,
+            workers,
+            host=host,
+            port=port,
+            secure_cookies=secure_cookies,
+            read_timeout=read_timeout,
+            limit_concurrency=limit_concurrency,
+        )
+        return
     uvicorn.run(
         create_app(store, secure_cookies=secure_cookies),
         host=host,

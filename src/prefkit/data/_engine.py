@@ -45,7 +45,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _create_engine(url: str) -> Engine:
+def _create_engine(url: str, pool_size: int = _POOL_SIZE) -> Engine:
     try:
         sa_url = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
@@ -63,11 +63,11 @@ def _create_engine(url: str) -> Engine:
         # The workbench looks up the caller on every request from up to 40 worker threads:
         # a pool that small makes overflow connections, each opened with six PRAGMAs and
         # closed again (measured: 9 % of a loaded server's time). Keep enough open.
-        engine = sa.create_engine(sa_url, pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW)
+        engine = sa.create_engine(sa_url, pool_size=pool_size, max_overflow=_POOL_OVERFLOW)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     engine = sa.create_engine(
-        sa_url, pool_pre_ping=True, pool_size=_POOL_SIZE, max_overflow=_POOL_OVERFLOW
+        sa_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=_POOL_OVERFLOW
     )
     sa.event.listen(engine, "connect", _pg_setup)
     return engine
@@ -105,9 +105,9 @@ def schema_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def open_engine(url: str, *, migrate_schema: bool = True) -> Engine:
+def open_engine(url: str, *, migrate_schema: bool = True, pool_size: int | None = None) -> Engine:
     """An engine on ``url`` (normalized), its schema brought to the newest revision."""
-    engine = _create_engine(_normalize_url(url))
+    engine = _create_engine(_normalize_url(url), pool_size or _POOL_SIZE)
     if migrate_schema:
         try:
             migrate(engine)

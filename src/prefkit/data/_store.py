@@ -122,11 +122,14 @@ class Store:
         self.close()
 
 
-def open_store(url: str | None = None, *, migrate_schema: bool = True) -> Store:
+def open_store(
+    url: str | None = None, *, migrate_schema: bool = True, pool_size: int | None = None
+) -> Store:
     """Open (and create or upgrade) the store at ``url``; default: :func:`default_url`.
 
-    ``postgresql://`` URLs use psycopg 3. Raises :class:`StoreError` for a bad URL or an
+    ``postgresql://`` URLs use psycopg 3. ``pool_size``: connections kept open (default 44,
+    the workbench's thread pool and its writer). Raises :class:`StoreError` for a bad URL or an
     unreachable server, naming the URL (password hidden) and the fix.
     """
     raw = url or default_url()
-    return Store(open_engine(raw, migrate_schema=migrate_schema), raw)
+    return Store(open_engine(raw, migrate_schema=migrate_schema, pool_size=pool_size), raw)
