@@ -142,10 +142,10 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def sign_in(page: Any, base: str, token: str) -> None:
+def sign_in(page: Any, base: str, token: str, landing: str = "/") -> None:
     page.goto(f"{base}/invite/{token}")
     page.wait_for_function(
         "() => document.activeElement && document.activeElement.tagName === 'BUTTON'"
     )
     page.keyboard.press("Enter")  # the Continue button has the focus
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}{landing}")

@@ -337,3 +337,56 @@ def test_an_empty_submit_marks_what_is_missing_and_shows_it(
         assert first is not None and 0 <= first["y"] < 600  # scrolled to it
         page.keyboard.press("4")
         assert page.locator("fieldset.rating.missing").count() == 4  # marks go as boxes fill
+
+
+def _judge_by_keys(page: Any) -> None:
+    page.wait_for_function("() => window.prefkitAnnotate !== undefined")
+    aid = page.locator("#judgment").get_attribute("data-assignment")
+    for key in "444433a":
+        page.keyboard.press(key)
+    page.fill(
+        "#rationale",
+        "A answers the question that was asked, and B does not; so A is the better reply.",
+    )
+    page.locator("#rationale").press("Control+Enter")
+    page.wait_for_function(
+        "aid => document.querySelector('#judgment')?.dataset.assignment !== aid", arg=aid
+    )
+
+
+def test_the_lead_sees_the_dashboard_and_a_crowd_worker_finishes_a_study(
+    bench_sqlite: Workbench, browser: Any, tmp_path: Path
+) -> None:
+    wb = bench_sqlite
+    key = "study-key-for-chromium"
+    crowd = {"key": key, "units": 1, "completion_code": "CHROME42"}
+    create_campaign(wb.store, CampaignConfig(name="study", pairs={"limit": 4}, crowd=crowd))
+    with server(wb.url, log=tmp_path / "server.log") as (base, _proc):
+        lead = browser.new_context().new_page()
+        sign_in(lead, base, wb.invites["boss"], landing="/admin")
+        lead.goto(f"{base}/admin/c/demo")
+        assert "0 of 12 judgments" in lead.locator("#fig-progress").inner_text()
+        rows = lead.locator("#annotators tbody tr td:first-child").all_inner_texts()
+        assert rows == ["alice", "bob"]  # members before anyone starts
+        alice = browser.new_context().new_page()
+        sign_in(alice, base, wb.invites["alice"])
+        alice.goto(f"{base}/c/demo")
+        assert alice.locator("#progress-text").inner_text() == "1 of 12 (12 left)"
+        _judge_by_keys(alice)
+        assert alice.locator("#progress-text").inner_text() == "2 of 12 (11 left)"
+        lead.reload()
+        assert "1 of 12 judgments" in lead.locator("#fig-progress").inner_text()
+        assert "Nobody is flagged" in lead.locator("#fig-flags").inner_text()
+        lead.goto(f"{base}/admin/c/demo/analysis")
+        text = lead.locator("main").inner_text()
+        assert "loo_majority_agreement" not in text and "dawid_skene" not in text
+        lead.goto(f"{base}/admin/c/demo/leaderboard")
+        assert lead.locator("#no-leaderboard").is_visible()
+        lead.locator("main a", has_text="←").first.click()
+        lead.wait_for_url(f"{base}/admin/c/demo")
+        # a crowd worker arrives from the platform, judges their one unit, gets the code
+        worker = browser.new_context().new_page()
+        worker.goto(f"{base}/join/study/{key}?PROLIFIC_PID=chromium01")
+        worker.wait_for_url(f"{base}/c/study")
+        _judge_by_keys(worker)
+        assert worker.locator("#completion-code").inner_text() == "CHROME42"
