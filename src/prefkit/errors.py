@@ -13,6 +13,7 @@ __all__ = [
     "InvitationError",
     "MissingExtraError",
     "PrefkitError",
+    "PrefkitWarning",
     "RankingError",
     "RecordError",
     "StoreError",
@@ -22,6 +23,14 @@ __all__ = [
 
 class PrefkitError(Exception):
     """Base class of every error prefkit raises on purpose."""
+
+
+class PrefkitWarning(UserWarning):
+    """A result that is not what was asked for: prefkit fell back to something else.
+
+    Emitted with :func:`warnings.warn` and also kept in the result's ``warnings``. Caveats
+    about a sound result (wide intervals, few clusters) are in the result only.
+    """
 
 
 class MissingExtraError(PrefkitError, ImportError):

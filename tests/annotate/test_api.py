@@ -306,16 +306,22 @@ def test_a_new_campaign_lists_its_members_before_anyone_starts(bench_sqlite: Wor
         assert page.status_code == 200 and ">alice<" in page.text and ">bob<" in page.text
 
 
-def test_a_stale_form_offers_the_next_pair(bench_sqlite: Workbench) -> None:
+def _page_form(c: TestClient, wb: Workbench, name: str) -> dict[str, str]:
+    """Sign ``name`` in with the browser flow; the hidden fields of the annotation form."""
     import re
 
+    c.get("/login")
+    c.post("/login", data={"token": wb.invites[name], "csrf": c.cookies["prefkit_login_csrf"]})
+    page = c.get("/c/demo").text
+    found = {
+        k: re.search(rf'name="{k}" value="([^"]*)"', page) for k in ("csrf", "assignment", "key")
+    }
+    return {k: m.group(1) for k, m in found.items() if m}
+
+
+def test_a_stale_form_offers_the_next_pair(bench_sqlite: Workbench) -> None:
     with TestClient(create_app(bench_sqlite.store)) as c:
-        c.get("/login")
-        c.post("/login", data={"token": bench_sqlite.invites["alice"],
-                               "csrf": c.cookies["prefkit_login_csrf"]})  # fmt: skip
-        page = c.get("/c/demo").text
-        form = {k: re.search(rf'name="{k}" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
-                for k in ("csrf", "assignment", "key")}  # fmt: skip
+        form = _page_form(c, bench_sqlite, "alice")
         form |= {"preference": "left", "rationale": RATIONALE}
         for crit, sides in ratings().items():
             for side, v in sides.items():
@@ -345,12 +351,7 @@ def test_an_incomplete_form_comes_back_with_what_was_entered(bench_sqlite: Workb
     import re
 
     with TestClient(create_app(bench_sqlite.store)) as c:
-        c.get("/login")
-        c.post("/login", data={"token": bench_sqlite.invites["alice"],
-                               "csrf": c.cookies["prefkit_login_csrf"]})  # fmt: skip
-        page = c.get("/c/demo").text
-        form = {k: re.search(rf'name="{k}" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
-                for k in ("csrf", "assignment", "key")}  # fmt: skip
+        form = _page_form(c, bench_sqlite, "alice")
         form |= {"rating.helpfulness.left": "5", "rationale": "Too short, and no verdict."}
         r = c.post("/c/demo/submit", data=form, headers={"Accept": "text/html"})
     assert r.status_code == 422

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from prefkit.errors import PrefkitWarning
 from prefkit.ranking import BradleyTerry, Outcomes, RankingError
 from prefkit.ranking._bt import aggregate, fit_pairs, loglik_pairs  # the solvers under test
 from prefkit.ranking._models import fit_joint, loglik_rankings
@@ -85,8 +86,10 @@ def test_an_item_that_never_loses_gets_the_prior_or_an_error() -> None:
     )
     with pytest.raises(RankingError, match="never lost: A"):
         fit_bradley_terry(comp, bootstrap=0, identify="error")
-    m = fit_bradley_terry(comp, bootstrap=0)
-    assert any("never lost: A" in w and "prior" in w for w in m.warnings_)
+    with pytest.warns(PrefkitWarning, match="never lost: A") as caught:  # a fallback: said
+        m = fit_bradley_terry(comp, bootstrap=0)
+    assert caught[0].filename == __file__  # and pointed at the caller's line
+    assert any("never lost: A" in w and "prior" in w for w in m.warnings_)  # and in the result
     assert m.ratings_[0] > m.ratings_[1] == pytest.approx(m.ratings_[2])
     assert np.all(np.isfinite(m.ratings_))
 

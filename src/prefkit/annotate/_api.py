@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -45,7 +46,7 @@ from prefkit.annotate._work import (
     submit,
 )
 from prefkit.data import Transaction, to_trl_pairs
-from prefkit.errors import PrefkitError
+from prefkit.errors import PrefkitError, PrefkitWarning
 from prefkit.ranking import BradleyTerryConfig
 
 __all__ = ["router"]
@@ -517,7 +518,9 @@ def campaign_leaderboard(
 
     records = store.records(campaign=campaign)
     try:
-        model = BradleyTerry(bootstrap=bootstrap, cluster=cluster).fit(records, by="model")
+        with warnings.catch_warnings():  # the page shows the leaderboard's own warnings
+            warnings.simplefilter("ignore", PrefkitWarning)
+            model = BradleyTerry(bootstrap=bootstrap, cluster=cluster).fit(records, by="model")
     except RankingError as exc:
         raise WorkError(422, str(exc)) from None
     return model.leaderboard(by="model", source=store.safe_url, campaign=campaign)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from prefkit.cli._common import (
     styled,
 )
 from prefkit.cli._config import config_options
-from prefkit.errors import PrefkitError
+from prefkit.errors import PrefkitError, PrefkitWarning
 from prefkit.ranking import BradleyTerryConfig
 
 __all__ = ["register"]
@@ -57,7 +58,9 @@ def rank(
     if by not in ("model", "prompt"):
         raise PrefkitError(f"unknown --by {by!r}; expected model or prompt")
     records, source = load_judgments(path, db, campaign)
-    model = BradleyTerry(config).fit(records, by=by)  # type: ignore[arg-type]
+    with warnings.catch_warnings():  # printed below from the leaderboard's own list
+        warnings.simplefilter("ignore", PrefkitWarning)
+        model = BradleyTerry(config).fit(records, by=by)  # type: ignore[arg-type]
     board = model.leaderboard(by=by, source=source, campaign=campaign)
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)

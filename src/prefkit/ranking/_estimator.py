@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from prefkit._config import config_from, resolve
 from prefkit.data import Judgment
+from prefkit.errors import PrefkitWarning
 from prefkit.ranking._bt import (
     Pairs,
     _laplacian,
@@ -196,10 +198,12 @@ class BradleyTerry:
                 )
                 if self.identify == "error":
                     raise RankingError(msg + f"; fit with a prior (prior={UNIDENTIFIED_PRIOR})")
-                self.warnings_.append(
+                fallback = (
                     msg + f"; an L2 prior of {UNIDENTIFIED_PRIOR} keeps them finite in the groups "
                     "affected, and their intervals are bounded by the prior more than by data"
                 )
+                self.warnings_.append(fallback)  # not the MLE asked for: a Python warning too
+                warnings.warn(fallback, PrefkitWarning, stacklevel=3)
         return weak if self.prior == 0 else np.zeros(n, dtype=np.int64)
 
     def _fit_all(
