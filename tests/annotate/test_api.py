@@ -429,3 +429,26 @@ def test_a_bad_campaign_config_comes_back_in_place_with_its_line(bench_sqlite: W
     assert broken.status_code == 422 and "config:" in broken.text and "invalid YAML" in broken.text
     assert lab.status_code == 200 and "rule set:" in lab.text and "invalid YAML" in lab.text
     assert "while parsing" not in lab.text  # prefkit's message, not PyYAML's
+
+
+def test_a_lenient_annotator_is_flagged_with_how_far_off(tmp_path: Path) -> None:
+    from .conftest import make_workbench
+
+    wb = make_workbench(f"sqlite:///{tmp_path / 'l.db'}", overlap=2)
+    boss = bearer(wb, "boss")
+    with TestClient(create_app(wb.store)) as c:
+        for name, (left, right) in (("alice", (5, 5)), ("bob", (2, 2))):
+            h = bearer(wb, name)
+            nxt = c.get("/api/campaigns/demo/assignment", headers=h).json()
+            while not nxt["finished"]:
+                b = body(ratings=ratings(left, right))
+                nxt = c.post(
+                    f"/api/assignments/{nxt['assignment']['id']}/submit", json=b, headers=h
+                ).json()["next"]
+        figs = c.get("/api/admin/campaigns/demo/figures", headers=boss).json()
+    by = {r["annotator"]: r for r in figs["annotators"]}
+    assert by["alice"]["leniency"] == 3.0 and by["bob"]["leniency"] == -3.0
+    assert any(
+        "rates 3.0 points above the others (72 ratings)" in w for w in by["alice"]["reasons"]
+    )
+    assert any("points below the others" in w for w in by["bob"]["reasons"])

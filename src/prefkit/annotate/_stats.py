@@ -4,7 +4,8 @@ Progress against the campaign's target (every unit × its overlap, gold items fo
 repeats expected), what is left per annotator, the pace of the last hour and an ETA; raw and
 chance-corrected agreement (Krippendorff's α on the preferred response) between annotators of
 the same pair; per annotator gold accuracy, self-consistency on repeats (sides swapped),
-agreement with the others' majority and time per item, each flagged with its reason.
+agreement with the others' majority, leniency (ratings above or below the others') and time per
+item, each flagged with its reason.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ FLAGS = {  # what flags an annotator, and how much evidence that needs
     "self_consistency": (0.6, 3),  # below 0.6 over at least 3 repeats
     "agreement": (0.5, 5),  # agrees with the others' majority on under half of 5+ pairs
     "fast_ms": (3000, 5),  # a median under 3 s per pair over 5+ judgments
+    "leniency": (1.0, 5),  # rates 1+ point above or below the others on 5+ shared ratings
 }
 
 
@@ -116,6 +118,7 @@ def campaign_figures(conn: Connection, camp: Campaign) -> dict[str, Any]:
         if submitted:
             recent.append(str(submitted))
     majority_agree = _agreement_with_others(prefs_by_item)
+    leniency = _leniency(conn, camp.name)
     annotators = []
     for name in sorted(per):
         p = per[name]
@@ -137,6 +140,11 @@ def campaign_figures(conn: Connection, camp: Campaign) -> dict[str, Any]:
         fast, need = FLAGS["fast_ms"]
         if median_ms is not None and len(times[name]) >= need and median_ms < fast:
             reasons.append(f"{median_ms / 1000:.1f} s per pair (median)")
+        offset, rated = leniency.get(name, (None, 0))
+        far, need = FLAGS["leniency"]
+        if offset is not None and rated >= need and abs(offset) >= far:
+            side = "above" if offset > 0 else "below"
+            reasons.append(f"rates {abs(offset):.1f} points {side} the others ({rated} ratings)")
         user = accounts.get(name)
         left = progress(conn, camp, user)["left"] if user and open_to(camp, user) else 0
         annotators.append(
@@ -150,6 +158,7 @@ def campaign_figures(conn: Connection, camp: Campaign) -> dict[str, Any]:
                 "self_consistency": consistency,
                 "agreement_with_others": with_others,
                 "median_seconds": None if median_ms is None else median_ms / 1000,
+                "leniency": offset,
                 "flagged": bool(reasons),
                 "reasons": reasons,
             }
@@ -193,6 +202,31 @@ def campaign_figures(conn: Connection, camp: Campaign) -> dict[str, Any]:
         "annotators": annotators,
         "leaderboard": bool(with_models),
     }  # fmt: skip
+
+
+def _leniency(conn: Connection, campaign: str) -> dict[str, tuple[float | None, int]]:
+    """Per annotator: how far their ratings sit from the others', and on how many ratings.
+
+    The mean of (own rating − the others' mean) over the ratings they share with someone (the
+    same pair, response and criterion).
+    """
+    j, rt = t.judgments, t.ratings
+    cells: dict[tuple[Any, ...], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for name, item, criterion, local, value in conn.execute(
+        sa.select(j.c.annotator, j.c.item, rt.c.criterion, rt.c.local_id, rt.c.value)
+        .join(rt, rt.c.judgment_id == j.c.id)
+        .where(j.c.campaign == campaign, t.visible(j), j.c.item.is_not(None))
+    ):
+        cells[(item, criterion, local)][str(name)].append(int(value))
+    diffs: dict[str, list[float]] = defaultdict(list)
+    for by in cells.values():
+        if len(by) < 2:
+            continue
+        means = {n: sum(v) / len(v) for n, v in by.items()}
+        for n, m in means.items():
+            others = [x for k, x in means.items() if k != n]
+            diffs[n].append(m - sum(others) / len(others))
+    return {n: (sum(d) / len(d), len(d)) for n, d in diffs.items()}
 
 
 def _agreement_with_others(
