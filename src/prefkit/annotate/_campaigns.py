@@ -88,6 +88,7 @@ class Campaign:
     unit_kind: dict[int, str]
     unit_items: dict[int, list[int]]
     _orders: dict[str, list[int]] = field(default_factory=dict)
+    _repeats: dict[str, frozenset[int]] = field(default_factory=dict)
     _items: dict[int, Item] = field(default_factory=dict)
 
     @property
@@ -134,6 +135,20 @@ class Campaign:
     def left_first(self, user: str, item_id: int) -> bool:
         """Whether response A of an item is shown on the left to this annotator."""
         return random.Random(f"{self.config.seed}:{self.name}:{user}:{item_id}").random() < 0.5
+
+    def repeated_items(self, user: str) -> frozenset[int]:
+        """The items (gold aside) one annotator will see again: :meth:`repeat_drawn`, kept."""
+        hit = self._repeats.get(user)
+        if hit is None:
+            hit = frozenset(
+                i
+                for u in self.unit_ids
+                if self.unit_kind[u] not in GOLD_KINDS
+                for i in self.unit_items[u]
+                if self.repeat_drawn(user, i)
+            )
+            self._repeats[user] = hit
+        return hit
 
     def repeat_drawn(self, user: str, item_id: int) -> bool:
         rate = self.config.repeats

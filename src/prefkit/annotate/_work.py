@@ -163,18 +163,18 @@ def _allowed(camp: Campaign, user: User) -> None:
         raise WorkError(404, f"campaign {camp.name!r} is not open to {user.name!r}")
 
 
-def _quota_reached(raw: Raw, camp: Campaign, user: User) -> bool:
-    """A crowd worker has claimed the units the study link gives each worker."""
+def _units_left(raw: Raw, camp: Campaign, user: User) -> int | None:
+    """Units a crowd worker may still claim under the study link's quota (None: no quota)."""
     crowd = camp.config.crowd
     if user.role != "crowd" or crowd is None or crowd.units is None:
-        return False
+        return None
     (claimed,) = raw.one(
         "SELECT COUNT(DISTINCT ci.unit_id) FROM assignments a "
         "JOIN campaign_items ci ON ci.id = a.item_id "
         "WHERE a.campaign = ? AND a.user_id = ? AND a.repeat_of IS NULL",
         (camp.name, user.id),
     )
-    return int(claimed) >= crowd.units
+    return max(0, crowd.units - int(claimed))
 
 
 def serve(conn: Connection, camp: Campaign, user: User) -> Row | None:
@@ -183,7 +183,7 @@ def serve(conn: Connection, camp: Campaign, user: User) -> Row | None:
     raw = Raw(conn)
     cursor, seq, done = _member(raw, camp, user)
     row = _pending(raw, camp, user, done, any_repeat=False)
-    if row is None and not _quota_reached(raw, camp, user):
+    if row is None and _units_left(raw, camp, user) != 0:
         row = _claim(raw, conn, camp, user, cursor, seq)
     if row is None:  # nothing new left: outstanding repeats come now
         row = _pending(raw, camp, user, done, any_repeat=True)
@@ -297,15 +297,9 @@ def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
         for u in camp.order_for(user.name)[cursor:]
         if camp.unit_kind[u] in GOLD_KINDS or claimed.get(u, 0) < camp.config.overlap
     ]
-    crowd = camp.config.crowd
-    if user.role == "crowd" and crowd is not None and crowd.units is not None:
-        (taken,) = raw.one(
-            "SELECT COUNT(DISTINCT ci.unit_id) FROM assignments a "
-            "JOIN campaign_items ci ON ci.id = a.item_id "
-            "WHERE a.campaign = ? AND a.user_id = ? AND a.repeat_of IS NULL",
-            (camp.name, user.id),
-        )
-        units = units[: max(0, crowd.units - int(taken))]
+    quota = _units_left(raw, camp, user)
+    if quota is not None:
+        units = units[:quota]
     open_ids = [i for u in units for i in camp.unit_items[u] if camp.unit_kind[u] not in GOLD_KINDS]
     open_items = sum(len(camp.unit_items[u]) for u in units)
     waiting = [  # claimed originals not yet judged: their repeat comes when they are submitted
@@ -318,7 +312,8 @@ def progress(conn: Connection, camp: Campaign, user: User) -> dict[str, int]:
             (camp.name, user.id),
         )
     ]
-    planned = sum(1 for i in (*open_ids, *waiting) if camp.repeat_drawn(user.name, i))
+    repeated = camp.repeated_items(user.name)
+    planned = sum(1 for i in (*open_ids, *waiting) if i in repeated)
     done = int(counts.get("done", 0))
     skipped = int(counts.get("skipped", 0))
     pending = int(counts.get("pending", 0))
