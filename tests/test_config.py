@@ -17,6 +17,13 @@ from prefkit.analysis import AnalysisConfig
 from prefkit.cli import app
 from prefkit.errors import AnalysisError, PrefkitError, RankingError, RecordError
 from prefkit.models import LLMJudge, LLMJudgeConfig
+from prefkit.optimize import (
+    BestOfNConfig,
+    DPOTrainingConfig,
+    GRPOTrainingConfig,
+    KTOTrainingConfig,
+    SFTTrainingConfig,
+)
 from prefkit.ranking import BradleyTerry, BradleyTerryConfig
 from prefkit.rewards import (
     EmbeddingRewardModel,
@@ -32,6 +39,11 @@ COMMANDS = {
     "judge eval": LLMJudgeConfig,
     "judge run": LLMJudgeConfig,
     "rm train": RewardTrainingConfig,
+    "optimize best-of-n": BestOfNConfig,
+    "optimize dpo": DPOTrainingConfig,
+    "optimize kto": KTOTrainingConfig,
+    "optimize sft": SFTTrainingConfig,
+    "optimize grpo": GRPOTrainingConfig,
 }
 CONFIGS = (*COMMANDS.values(), EmbeddingRewardModelConfig)
 

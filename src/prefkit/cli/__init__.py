@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from prefkit.cli import _analyze, _annotate, _data, _models, _rank, _rm, _rules
+from prefkit.cli import _analyze, _annotate, _data, _models, _optimize, _rank, _rm, _rules
 from prefkit.cli._common import console_err, styled
 from prefkit.errors import PrefkitError
 
@@ -26,6 +26,7 @@ _rank.register(app)
 _rules.register(app)
 _rm.register(app)
 _models.register(app)
+_optimize.register(app)
 
 
 def main() -> None:

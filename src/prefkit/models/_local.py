@@ -159,15 +159,20 @@ class LocalGenerator(TextsFromCompletions):
         jobs = [(i, k) for i in range(len(prompts)) for k in range(n)]
         jobs.sort(key=lambda j: len(ids[j[0]]))  # similar lengths together: less padding
         out: list[list[Completion | None]] = [[None] * n for _ in prompts]
+        seeded = s["seed"] is not None and s["temperature"] > 0
         if s["seed"] is not None:
             torch.manual_seed(int(s["seed"]))
         for start in range(0, len(jobs), self.batch_size):
             batch = jobs[start : start + self.batch_size]
-            for (i, k), c in zip(batch, self._batch([ids[i] for i, _ in batch], s), strict=True):
+            seeds = [sample_seed(s["seed"], ids[i], k) for i, k in batch] if seeded else None
+            rows = [ids[i] for i, _ in batch]
+            for (i, k), c in zip(batch, self._batch(rows, s, seeds), strict=True):
                 out[i][k] = c
         return [[c for c in row if c is not None] for row in out]
 
-    def _batch(self, rows: list[list[int]], s: dict[str, Any]) -> list[Completion]:
+    def _batch(
+        self, rows: list[list[int]], s: dict[str, Any], seeds: list[int] | None = None
+    ) -> list[Completion]:
         import torch
 
         tok = self.tokenizer
@@ -182,10 +187,13 @@ class LocalGenerator(TextsFromCompletions):
             "pad_token_id": pad,
             "do_sample": s["temperature"] > 0,
         }
-        if s["temperature"] > 0:
+        if s["temperature"] > 0 and seeds is None:
             kw |= {"temperature": float(s["temperature"]), "top_p": float(s["top_p"]), "top_k": 0}
         else:
             kw |= {"temperature": None, "top_p": None, "top_k": None}
+        if seeds is not None:  # a seeded sample depends on its own seed, not on the batch
+            kw |= {"do_sample": False}
+            kw["logits_processor"] = [seeded_sampler(seeds, s["temperature"], s["top_p"])]
         if s["stop"]:
             kw["stopping_criteria"] = [_stop_on(tok, list(s["stop"]), width)]
         if s["top_logprobs"]:
@@ -296,6 +304,48 @@ class LocalGenerator(TextsFromCompletions):
                 total = float(lp[r, pos, torch.tensor(b, device=lp.device)].sum())
                 out.append(total / len(b) if reduce == "mean" else total)
         return out
+
+
+def sample_seed(seed: int, prompt_ids: list[int], k: int) -> int:
+    """The seed of the ``k``-th sample of one prompt: from the call's seed and the prompt's tokens.
+
+    So a seeded sample is the same whatever else is in the batch (or the cache), and whether it
+    is generated alone or among hundreds.
+    """
+    import hashlib
+
+    h = hashlib.blake2b(f"{int(seed)}|{k}|".encode() + bytes(str(prompt_ids), "ascii"))
+    return int.from_bytes(h.digest()[:8], "little") & (2**63 - 1)
+
+
+def seeded_sampler(seeds: list[int], temperature: float, top_p: float) -> Any:
+    """Sampling by the Gumbel-max trick with one random stream per row.
+
+    ``argmax(logits / T + G)`` with ``G`` Gumbel noise is a sample from ``softmax(logits / T)``
+    (restricted to the top-``p`` nucleus). Each row draws its noise from its own generator,
+    seeded by :func:`sample_seed`, so batching, padding order and the other rows change nothing
+    (PyTorch's multinomial sampling shares one stream across the batch). Greedy decoding then
+    picks the perturbed argmax.
+    """
+    import torch
+    from transformers import LogitsProcessor
+
+    gens = [torch.Generator().manual_seed(x) for x in seeds]
+
+    class SeededSampler(LogitsProcessor):
+        def __call__(self, input_ids: Any, scores: Any) -> Any:
+            logits = scores.float() / float(temperature)
+            if top_p < 1.0:
+                srt, idx = torch.sort(logits, descending=True, dim=-1)
+                cum = torch.softmax(srt, dim=-1).cumsum(dim=-1)
+                drop = cum - torch.softmax(srt, dim=-1) > top_p  # keep the first over top_p
+                mask = torch.zeros_like(drop).scatter(-1, idx, drop)
+                logits = logits.masked_fill(mask, -float("inf"))
+            u = torch.stack([torch.rand(logits.shape[-1], generator=g) for g in gens])
+            gumbel = -torch.log(-torch.log(u.clamp_min(1e-20)))
+            return logits + gumbel.to(logits.device)
+
+    return SeededSampler()
 
 
 def _stop_on(tok: Any, stops: list[str], start: int) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from prefkit._config import resolve, setting
+from prefkit._intervals import wilson
 from prefkit.data import Comparison, ComparisonSet, Judgment, comparisons
 from prefkit.errors import PrefkitError
 from prefkit.rewards._results import (
@@ -92,16 +93,6 @@ def _completions(prompts: Sequence[Any], texts: Sequence[str]) -> list[Any]:
     ]
 
 
-def _wilson(k: float, n: int, z: float = 1.959964) -> list[float] | None:
-    if n == 0:
-        return None
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return [c - h, c + h]
-
-
 def _accuracy(margin: np.ndarray, human: np.ndarray, tol: float, **extra: Any) -> Accuracy:
     """``margin`` = score(first) - score(second); humans' ties are left out and counted."""
     pref = human != "tie"
@@ -114,7 +105,7 @@ def _accuracy(margin: np.ndarray, human: np.ndarray, tol: float, **extra: Any) -
     half = (correct + 0.5 * ties) / n
     per = np.where(m > tol, 1.0, np.where(np.abs(m) <= tol, 0.5, 0.0))
     se = float(per.std(ddof=1) / math.sqrt(n)) if n > 1 else 0.0
-    ci = _wilson(correct, n)
+    ci = wilson(correct, n)
     return Accuracy(
         pairs=n,
         correct=correct,
