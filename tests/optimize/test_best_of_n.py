@@ -14,9 +14,9 @@ from prefkit.optimize import BestOfNConfig, best_of_n
 
 pytest.importorskip("transformers")
 
-from prefkit.models import LocalGenerator  # noqa: E402
+from prefkit.models import LocalGenerator
 
-from ..rewards.test_trl_grpo import tiny_model  # noqa: E402
+from ..rewards.test_trl_grpo import tiny_model
 
 PROMPTS = ["hello world", "the answer is good yes", "a question please", "summarize the long text"]
 
