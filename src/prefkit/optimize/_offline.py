@@ -20,6 +20,7 @@ from prefkit.optimize._config import DPOTrainingConfig, KTOTrainingConfig, SFTTr
 from prefkit.optimize._rows import DataCheck, check_rows, pair_rows, unpaired_rows
 from prefkit.optimize._run import (
     TrainedPolicy,
+    dataset_of,
     finish,
     lora_config,
     no_rows,
@@ -187,7 +188,6 @@ def train_dpo(
     cfg = resolve(DPOTrainingConfig, config, overrides, what="train_dpo")
     require("torch", "transformers", "trl", what="DPO training")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from datasets import Dataset
     from trl import DPOConfig, DPOTrainer
 
     records, rows = _records_or_rows(data)
@@ -206,7 +206,7 @@ def train_dpo(
     trainer = DPOTrainer(
         model=str(base),
         args=args,
-        train_dataset=Dataset.from_list(train),
+        train_dataset=dataset_of(train, cfg),
         processing_class=tok,
         peft_config=lora_config(cfg),
     )
@@ -239,7 +239,6 @@ def train_kto(
     cfg = resolve(KTOTrainingConfig, config, overrides, what="train_kto")
     require("torch", "transformers", "trl", what="KTO training")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from datasets import Dataset
     from trl import KTOConfig, KTOTrainer
 
     records, rows = _records_or_rows(data)
@@ -268,7 +267,7 @@ def train_kto(
     trainer = KTOTrainer(
         model=str(base),
         args=args,
-        train_dataset=Dataset.from_list(train),
+        train_dataset=dataset_of(train, cfg),
         processing_class=tok,
         peft_config=lora_config(cfg),
     )
@@ -332,7 +331,6 @@ def train_sft(
     cfg = resolve(SFTTrainingConfig, config, overrides, what="train_sft")
     require("torch", "transformers", "trl", what="SFT")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
 
     records, rows = _records_or_rows(data)
@@ -351,7 +349,7 @@ def train_sft(
     trainer = SFTTrainer(
         model=str(base),
         args=args,
-        train_dataset=Dataset.from_list(train),
+        train_dataset=dataset_of(train, cfg),
         processing_class=tok,
         peft_config=lora_config(cfg),
     )

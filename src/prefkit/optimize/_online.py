@@ -21,6 +21,7 @@ from prefkit.optimize._config import GRPOTrainingConfig
 from prefkit.optimize._rows import DataCheck
 from prefkit.optimize._run import (
     TrainedPolicy,
+    dataset_of,
     finish,
     lora_config,
     no_rows,
@@ -126,7 +127,6 @@ def train_grpo(
     cfg = resolve(GRPOTrainingConfig, config, overrides, what="train_grpo")
     require("torch", "transformers", "trl", what="GRPO and RLOO training")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from datasets import Dataset
 
     funcs = list(rewards) if isinstance(rewards, list | tuple) else [rewards]
     if not funcs:
@@ -167,7 +167,7 @@ def train_grpo(
         model=str(base),
         reward_funcs=trl_funcs,
         args=args,
-        train_dataset=Dataset.from_list(train),
+        train_dataset=dataset_of(train, cfg),
         processing_class=tok,
         peft_config=lora_config(cfg),
     )

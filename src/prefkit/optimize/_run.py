@@ -132,6 +132,30 @@ def trl_args(cls: type, cfg: PolicyTrainingConfig, lr: float, **fields: Any) -> 
     )
 
 
+def dataset_of(rows: list[dict[str, Any]], cfg: PolicyTrainingConfig, name: str = "train") -> Any:
+    """The rows as a ``datasets.Dataset`` every process of a run can share.
+
+    One process: in memory. Several (``accelerate launch``): saved once by the main process
+    in ``out/data/NAME`` and read by all, because TRL caches derived columns (the precomputed
+    reference log-probabilities) beside the dataset's files, and an in-memory dataset's cache
+    lives in a temporary folder of one process that the others cannot see.
+    """
+    import shutil
+
+    from accelerate import PartialState
+    from datasets import Dataset, load_from_disk
+
+    state = PartialState()
+    if state.num_processes == 1:
+        return Dataset.from_list(rows)
+    folder = Path(cfg.out) / "data" / name
+    with state.main_process_first():
+        if state.is_main_process:
+            shutil.rmtree(folder, ignore_errors=True)
+            Dataset.from_list(rows).save_to_disk(str(folder))
+    return load_from_disk(str(folder))
+
+
 def lora_config(cfg: PolicyTrainingConfig) -> Any:
     """Peft's LoRA config for a causal LM, or None without LoRA."""
     if not cfg.lora:
