@@ -15,6 +15,10 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.py"
 # sample's counts) exactly, and figures of a generated text by their shape
 EXPECTED = {
     "annotate_by_api.py": [r"^demo-a1 stored; 1 judgments in campaign 'demo'$"],
+    "best_of_n.py": [
+        r"^best of [1-8] distinct: [+-]\d\.\d\d ['\"].+['\"]$",
+        r"^mean [+-]\d\.\d{3}, mean best [+-]\d\.\d{3}; [0-2] pairs, [0-2] ties$",
+    ],
     "generate_and_judge.py": [
         r"^A: \".+\"$",
         r"^B: \".+\"$",

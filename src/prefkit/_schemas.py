@@ -33,6 +33,13 @@ SCHEMAS = {
         "TrainedRewardModel",
         "prefkit rm train --json",
     ),
+    "best_of_n.json": ("prefkit.optimize", "BestOfN", "prefkit optimize best-of-n --json"),
+    "trained_policy.json": (
+        "prefkit.optimize",
+        "TrainedPolicy",
+        "prefkit optimize dpo|kto|sft|grpo --json (and OUT/prefkit-run.json, with config)",
+    ),
+    "win_rate.json": ("prefkit.optimize", "WinRate", "prefkit.optimize.win_rate(...).to_dict()"),
 }
 
 

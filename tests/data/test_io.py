@@ -133,8 +133,18 @@ def test_trl_pairs_policies_and_report(jsonl: Path) -> None:
     rows = to_trl_pairs(recs, ties="split", from_ranking="all-pairs", report=rep)
     # 1 + 3 (all pairs of three) + 2 (tie both ways)
     assert len(rows) == 6 and rep.expanded == 2 and rep.rows_out == 6
-    unpaired = to_trl_unpaired(recs, ties="drop")
-    assert [r["label"] for r in unpaired] == [True, False, True, False, True, False]
+    rep = ConversionReport()
+    unpaired = to_trl_unpaired(recs, ties="drop", report=rep)
+    # j-2's "Hello" loses to "Hey" and beats "Yo": labelled both ways once each, so dropped
+    assert [(r["completion"], r["label"]) for r in unpaired] == [
+        ([{"role": "assistant", "content": "A qubit is…"}], True),
+        ([{"role": "assistant", "content": "Dunno"}], False),
+        ([{"role": "assistant", "content": "Hey"}], True),
+        ([{"role": "assistant", "content": 'Yo, "quoted"\nnewline'}], False),
+    ]
+    assert rep.conflicts == 1 and rep.dropped["labelled both ways, even split"] == 1
+    assert rep.lost == {"id": 3, "annotator": 2, "rationale": 2, "ratings": 1, "shown": 2,
+                        "timings": 1, "responses.model": 1, "metadata": 1, "strength": 1}  # fmt: skip
     with pytest.raises(ConversionError, match="not defined for unpaired"):
         to_trl_unpaired(recs, ties="split")
 
@@ -218,7 +228,10 @@ def test_trl_unpaired_and_hf_dataset_in(tmp_path: Path) -> None:
     )
     recs = read_records(ds)
     assert [r.metadata["label"] for r in recs] == [True, False]
-    assert to_trl_unpaired(recs) == ds.to_list()
+    # a text prompt is kept apart from its answer ("Q" + "good" would read "Qgood" in TRL) …
+    assert to_trl_unpaired(recs) == [{**r, "prompt": "Q\n"} for r in ds.to_list()]
+    # … and the newline comes off again on the way back in
+    assert [r.prompt for r in read_records_from_rows(to_trl_unpaired(recs), tmp_path)] == ["Q", "Q"]
     ds.save_to_disk(str(tmp_path / "unpaired"))
     assert read_records(tmp_path / "unpaired") == recs
     trl_ds = records_to_dataset(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,11 @@ def test_best_is_the_argmax_of_the_reward_over_every_sample(gen: LocalGenerator)
         assert list(p.scores) == sorted(p.scores, reverse=True)
         assert yes_count([], [p.best]) == [best]
     assert res.sampled == 32 and res.kept == 4
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    from prefkit._schemas import schemas
+
+    schema = jsonschema_rs.Draft202012Validator(schemas()["best_of_n.json"])
+    assert schema.is_valid(json.loads(json.dumps(res.to_dict())))
     assert res.mean_best is not None and res.mean_score is not None
     assert res.mean_best >= res.mean_score
 

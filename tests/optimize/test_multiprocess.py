@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("trl")
 pytest.importorskip("accelerate")
 
-from ..rewards.test_trl_grpo import tiny_model  # noqa: E402
+from ..rewards.test_trl_grpo import tiny_model
 
 ROOT = Path(__file__).resolve().parents[2]
 

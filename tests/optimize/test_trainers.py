@@ -91,6 +91,12 @@ def test_dpo_trains_saves_a_generator_and_measures_held_out_pairs(
     assert (out / "report.html").read_text().count("<img") == 1
     saved = json.loads((out / "prefkit-run.json").read_text())
     assert saved["config"]["beta"] == 0.1 and saved["steps"] == 4
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    from prefkit._schemas import schemas
+
+    schema = jsonschema_rs.Draft202012Validator(schemas()["trained_policy.json"])
+    assert schema.is_valid(json.loads(json.dumps(res.to_dict())))
+    assert not schema.is_valid({**res.to_dict(), "steps": "four"})
     text = load_generator(f"hf:{out}", cache=False).generate(["hello world"], max_new_tokens=3)
     assert len(text) == 1 and isinstance(text[0][0], str)
 
@@ -318,3 +324,31 @@ def test_cli_dpo_and_best_of_n(tiny: Path, tmp_path: Path) -> None:
         app, ["optimize", "best-of-n", str(tmp_path / "prompts.txt"), "--reward", "magic"]
     )
     assert r.exit_code != 0 and "unknown reward 'magic'" in str(r.exception)
+
+
+def test_win_rate_against_the_base_policy(tiny: Path, tmp_path: Path) -> None:
+    from prefkit.models import LocalGenerator
+    from prefkit.optimize import win_rate
+
+    def fewer_words(prompts: Sequence[Any], completions: Sequence[str], **kw: Any) -> list[float]:
+        return [-float(len(c.split())) for c in completions]
+
+    base = LocalGenerator(tiny)
+    same = win_rate(base, base, PROMPTS, fewer_words, n=2, max_new_tokens=6, temperature=1.0)
+    assert same.ties == same.comparisons == 8 and same.win_rate == 0.5  # a policy ties itself
+    assert same.ci == (0.5, 0.5) and same.length_policy == same.length_base
+
+    class Short:  # stands in for a generator that learnt to answer in one word
+        name = "short"
+
+        def generate(self, prompts: Sequence[Any], n: int = 1, **kw: Any) -> list[list[str]]:
+            return [["yes"] * n for _ in prompts]
+
+    res = win_rate(Short(), base, PROMPTS, fewer_words, n=2, max_new_tokens=6, temperature=1.0)
+    longer = sum(
+        len(t.split()) > 1
+        for row in base.generate(PROMPTS, n=2, max_new_tokens=6, temperature=1.0, seed=0)
+        for t in row
+    )
+    assert res.wins == longer and res.losses == 0 and res.length_policy == 3.0
+    assert res.ci is not None and res.ci[0] <= res.win_rate <= res.ci[1]

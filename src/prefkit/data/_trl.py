@@ -24,6 +24,8 @@ __all__ = [
     "TiePolicy",
     "judgment_from_trl",
     "judgment_from_trl_unpaired",
+    "lost_fields",
+    "resolve_labels",
     "to_trl_pairs",
     "to_trl_unpaired",
 ]
@@ -39,12 +41,21 @@ _FALSE = {"false", "0", "no"}
 
 @dataclass
 class ConversionReport:
-    """What a down-conversion kept, dropped (by reason) and expanded."""
+    """What a down-conversion kept, dropped (by reason), expanded, changed and lost.
+
+    ``lost`` counts, per record field (``id``, ``annotator``, ``rationale``, ``ratings``…), the
+    records that had it: TRL rows cannot carry it. ``separated`` counts string prompts given a
+    newline so that they do not run into their answer; ``conflicts`` the unpaired completions
+    labelled both ways (decided by majority, dropped on an even split).
+    """
 
     records_in: int = 0
     rows_out: int = 0
     dropped: Counter[str] = field(default_factory=Counter)
     expanded: int = 0  # records that became more than one row
+    lost: Counter[str] = field(default_factory=Counter)
+    separated: int = 0
+    conflicts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,7 +64,66 @@ class ConversionReport:
             "dropped": dict(sorted(self.dropped.items())),
             "dropped_total": sum(self.dropped.values()),
             "expanded": self.expanded,
+            "lost_fields": dict(sorted(self.lost.items())),
+            "separated": self.separated,
+            "conflicts": self.conflicts,
         }
+
+
+def lost_fields(rec: Judgment, *, margin: bool = False) -> list[str]:
+    """The fields of ``rec`` that TRL rows do not carry (``strength`` is kept as a margin)."""
+    out = [
+        name
+        for name, present in (
+            ("id", bool(rec.id)),
+            ("item", bool(rec.item)),
+            ("annotator", bool(rec.annotator)),
+            ("rationale", bool(rec.rationale)),
+            ("ratings", bool(rec.ratings)),
+            ("labels", bool(rec.labels)),
+            ("strength", rec.strength is not None and not margin),
+            ("shown", bool(rec.shown)),
+            ("timings", bool(getattr(rec, "timings", None))),
+            ("responses.model", any(r.model for r in rec.responses)),
+            ("metadata", bool(rec.metadata)),
+        )
+        if present
+    ]
+    return out
+
+
+def _separate(prompt: Any, text: Any, report: ConversionReport) -> Any:
+    """A string prompt that would run into its answer ("…the story.The story") gets a newline."""
+    if (
+        isinstance(prompt, str)
+        and isinstance(text, str)
+        and prompt
+        and text
+        and not prompt[-1].isspace()
+        and not text[0].isspace()
+    ):
+        report.separated += 1
+        return prompt + "\n"
+    return prompt
+
+
+def resolve_labels(rows: list[dict[str, Any]], report: ConversionReport) -> list[dict[str, Any]]:
+    """Unpaired rows with one label per (prompt, completion): the majority, none on a tie."""
+    votes: dict[str, Counter[bool]] = {}
+    first: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = repr((row["prompt"], row["completion"]))
+        votes.setdefault(key, Counter())[bool(row["label"])] += 1
+        first.setdefault(key, row)
+    out = []
+    for key, c in votes.items():
+        if c[True] and c[False]:
+            report.conflicts += 1
+            if c[True] == c[False]:
+                report.dropped["labelled both ways, even split"] += 1
+                continue
+        out.append({**first[key], "label": c[True] > c[False]})
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -95,6 +165,13 @@ def _common_prefix(a: Any, b: Any) -> int:
     return idx
 
 
+def _unseparate(prompt: Any, text: str) -> Any:
+    """The newline ``to_trl_pairs`` puts between a text prompt and its answer, taken off again."""
+    if isinstance(prompt, str) and prompt.endswith("\n") and text and not text[0].isspace():
+        return prompt[:-1]
+    return prompt
+
+
 def judgment_from_trl(row: dict[str, Any]) -> Judgment:
     """A TRL preference row (explicit/implicit prompt, standard/conversational) as a record."""
     chosen, rejected = row.get("chosen"), row.get("rejected")
@@ -113,6 +190,8 @@ def judgment_from_trl(row: dict[str, Any]) -> Judgment:
         else:
             prompt = [] if cm is not None else ""
     pm = _messages(prompt, "prompt")
+    if pm is None and isinstance(chosen, str):
+        prompt = _unseparate(prompt, chosen)
     if cm is not None:
         chosen = _completion_text(list(chosen), "chosen") if chosen else ""
         rejected = _completion_text(list(rejected), "rejected") if rejected else ""
@@ -143,6 +222,8 @@ def judgment_from_trl_unpaired(row: dict[str, Any]) -> Judgment:
     pm = _messages(prompt, "prompt")
     cm = _messages(completion, "completion")
     text = _completion_text(cm, "completion") if cm is not None else completion
+    if pm is None and isinstance(text, str):
+        prompt = _unseparate(prompt, text)
     extra = {k: v for k, v in row.items() if k not in ("prompt", "completion", "label")}
     extra["label"] = _label(row.get("label"))
     return judgment_from_dict(
@@ -205,11 +286,16 @@ def _as_trl(rec: Judgment, text: str) -> tuple[Any, Any]:
 
 
 def _iter_pairs(
-    records: Iterable[Judgment], ties: str, from_ranking: str, report: ConversionReport
+    records: Iterable[Judgment],
+    ties: str,
+    from_ranking: str,
+    report: ConversionReport,
+    margin: bool = False,
 ) -> Iterator[tuple[Judgment, str, str]]:
     _check_policy(ties, from_ranking)
     for rec in records:
         report.records_in += 1
+        report.lost.update(lost_fields(rec, margin=margin))
         pairs = _ordered_pairs(rec, ties, from_ranking, report)
         if len(pairs) > 1:
             report.expanded += 1
@@ -239,6 +325,8 @@ def to_trl_pairs(
     ties: TiePolicy = "error",
     from_ranking: RankingPolicy = "adjacent",
     report: ConversionReport | None = None,
+    margin: bool = True,
+    separate: bool = True,
 ) -> list[dict[str, Any]]:
     """Records as TRL preference rows ``{"prompt", "chosen", "rejected"}`` (explicit prompt).
 
@@ -247,15 +335,30 @@ def to_trl_pairs(
     (r1>r2, r2>r3) or ``all-pairs``; a preference among more than two responses gives one pair per
     other response; records with one response or no preference are dropped and counted. When
     text and chat prompts mix, text rows are lifted to the conversational layout.
+
+    With ``margin``, a judgment's ``strength`` becomes TRL's ``margin`` column (read by
+    ``RewardTrainer``; 0 for rows without one, and for split ties); the column is only written
+    when some record has a strength. With ``separate``, a text prompt that would run into its
+    answer gets a newline. ``report.lost`` counts the fields the rows do not carry.
     """
     report = report if report is not None else ConversionReport()
     rows = []
-    for rec, win, lose in _iter_pairs(records, ties, from_ranking, report):
+    for rec, win, lose in _iter_pairs(records, ties, from_ranking, report, margin):
         prompt, chosen = _as_trl(rec, rec.response(win).text)
         _, rejected = _as_trl(rec, rec.response(lose).text)
-        rows.append({"prompt": prompt, "chosen": chosen, "rejected": rejected})
+        row: dict[str, Any] = {"prompt": prompt, "chosen": chosen, "rejected": rejected}
+        if margin and rec.strength is not None and rec.preference != TIE:
+            row["margin"] = float(rec.strength)
+        rows.append(row)
+    if any("margin" in r for r in rows):
+        rows = [{**r, "margin": r.get("margin", 0.0)} for r in rows]
     report.rows_out = len(rows)
-    return _uniform(rows, "chosen,rejected")
+    rows = _uniform(rows, "chosen,rejected")
+    for r in rows if separate else ():
+        if isinstance(r["prompt"], str):
+            first = r["chosen"] if r["chosen"][:1].strip() else r["rejected"]
+            r["prompt"] = _separate(r["prompt"], first, report)
+    return rows
 
 
 def to_trl_unpaired(
@@ -269,7 +372,9 @@ def to_trl_unpaired(
 
     Each pair gives a desirable and an undesirable row (as TRL's ``unpair_preference_dataset``);
     one-response records with a boolean ``metadata.label`` pass through. ``split`` has no meaning
-    without pairs and is refused.
+    without pairs and is refused. A (prompt, completion) that ends up labelled both ways (the
+    loser of one pair and the winner of another) is given the majority label and dropped on an
+    even split (``report.conflicts``); text prompts are separated from their answer.
     """
     if ties == "split":
         raise ConversionError(
@@ -286,6 +391,7 @@ def to_trl_unpaired(
             if len(rec.responses) == 1 and isinstance(label, bool):
                 singles.append(rec)
                 report.records_in += 1
+                report.lost.update(lost_fields(rec))
                 prompt, completion = _as_trl(rec, rec.responses[0].text)
                 rows.append({"prompt": prompt, "completion": completion, "label": label})
             else:
@@ -295,5 +401,9 @@ def to_trl_unpaired(
         for rid, label in ((win, True), (lose, False)):
             prompt, completion = _as_trl(rec, rec.response(rid).text)
             rows.append({"prompt": prompt, "completion": completion, "label": label})
+    rows = _uniform(resolve_labels(rows, report), "completion")
+    for r in rows:
+        if isinstance(r["prompt"], str):
+            r["prompt"] = _separate(r["prompt"], r["completion"], report)
     report.rows_out = len(rows)
-    return _uniform(rows, "completion")
+    return rows

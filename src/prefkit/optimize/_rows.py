@@ -10,13 +10,13 @@ Every function here returns what it changed, so the run result can say so.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from prefkit._result import Result
 from prefkit.data import ConversionReport as _Conversion
-from prefkit.data import Judgment, to_trl_pairs, to_trl_unpaired
+from prefkit.data import Judgment, lost_fields, resolve_labels, to_trl_pairs, to_trl_unpaired
 from prefkit.errors import PrefkitError
 
 __all__ = ["DataCheck", "LengthSummary", "check_rows", "pair_rows", "unpaired_rows"]
@@ -68,31 +68,20 @@ class DataCheck(Result):
     lost_fields: tuple[str, ...] = field(default=())
 
 
-def _lost(records: Sequence[Judgment]) -> tuple[str, ...]:
-    """The record fields present in the data that TRL rows cannot carry."""
-    present = set()
-    for r in records:
-        present |= {"id"} if r.id else set()
-        present |= {"item"} if r.item else set()
-        present |= {"annotator"} if r.annotator else set()
-        present |= {"rationale"} if r.rationale else set()
-        present |= {"ratings"} if r.ratings else set()
-        present |= {"labels"} if r.labels else set()
-        present |= {"strength"} if r.strength is not None else set()
-        present |= {"shown"} if r.shown else set()
-        present |= {"responses.model"} if any(x.model for x in r.responses) else set()
-        present |= {"metadata"} if r.metadata else set()
-    return tuple(sorted(present))
-
-
 def pair_rows(
     records: Iterable[Judgment], *, ties: str = "error", from_ranking: str = "adjacent"
 ) -> tuple[list[dict[str, Any]], _Conversion, tuple[str, ...]]:
     """Preference rows (prompt, chosen, rejected) under the explicit tie and ranking policies."""
-    recs = list(records)
     report = _Conversion()
-    rows = to_trl_pairs(recs, ties=ties, from_ranking=from_ranking, report=report)  # type: ignore[arg-type]
-    return rows, report, _lost(recs)
+    rows = to_trl_pairs(
+        records,
+        ties=ties,  # type: ignore[arg-type]
+        from_ranking=from_ranking,  # type: ignore[arg-type]
+        report=report,
+        margin=False,  # TRL's DPO and KTO have no per-pair margin
+        separate=False,  # check_rows separates, knowing whether a chat template applies
+    )
+    return rows, report, tuple(sorted(report.lost))
 
 
 def unpaired_rows(
@@ -116,6 +105,7 @@ def unpaired_rows(
         rows = []
         for r in recs:
             report.records_in += 1
+            report.lost.update(lost_fields(r))
             scores = r.ratings.get(rating) if r.ratings else None
             if not scores:
                 report.dropped[f"no {rating!r} rating"] += 1
@@ -126,21 +116,9 @@ def unpaired_rows(
         report.rows_out = len(rows)
     else:
         rows = to_trl_unpaired(recs, ties=ties, from_ranking=from_ranking, report=report)  # type: ignore[arg-type]
-    votes: dict[str, Counter[bool]] = {}
-    first: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        key = repr((row["prompt"], row["completion"]))
-        votes.setdefault(key, Counter())[bool(row["label"])] += 1
-        first.setdefault(key, row)
-    out, conflicts = [], 0
-    for key, c in votes.items():
-        if c[True] and c[False]:
-            conflicts += 1
-            if c[True] == c[False]:
-                report.dropped["labelled both ways, even split"] += 1
-                continue
-        out.append({**first[key], "label": c[True] > c[False]})
-    return out, report, _lost(recs), conflicts
+        return rows, report, tuple(sorted(report.lost)), report.conflicts
+    rows = resolve_labels(rows, report)
+    return rows, report, tuple(sorted(report.lost)), report.conflicts
 
 
 def _as_trl(prompt: Any, text: str) -> tuple[Any, Any]:
