@@ -19,40 +19,13 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from prefkit.data import read_records, sample_paths
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "hh-rlhf"
-
-
-class PeakRSS:
-    """The process's peak resident memory while the block runs (sampled every 50 ms)."""
-
-    def __enter__(self) -> PeakRSS:
-        self.proc = psutil.Process()
-        self.peak = self.proc.memory_info().rss
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-        self.thread.start()
-        return self
-
-    def _watch(self) -> None:
-        while not self.stop.wait(0.05):
-            self.peak = max(self.peak, self.proc.memory_info().rss)
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop.set()
-        self.thread.join()
-
-    @property
-    def gib(self) -> float:
-        return self.peak / 2**30
 
 
 def records() -> list[Any]:
@@ -117,13 +90,16 @@ def bench_best_of_n(args: argparse.Namespace) -> None:
     )
 
 
-def bench_dpo(args: argparse.Namespace) -> None:
+def dpo_side(side: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One side of the DPO comparison (run in a child process of its own, for its memory)."""
+    import resource
+
     import torch
     from transformers import AutoTokenizer
     from trl import DPOConfig, DPOTrainer
 
     from prefkit.models import smollm2_checkpoint
-    from prefkit.optimize import check_rows, implicit_reward_accuracy, train_dpo
+    from prefkit.optimize import DPOTrainingConfig, check_rows, implicit_reward_accuracy, train_dpo
     from prefkit.optimize._rows import pair_rows
     from prefkit.optimize._run import dataset_of, split_rows
 
@@ -132,27 +108,25 @@ def bench_dpo(args: argparse.Namespace) -> None:
     recs = records()[: args.dpo_pairs]
     tmp = Path(tempfile.mkdtemp(prefix="bench-dpo-"))
     steps, batch = args.dpo_steps, 2
-    with PeakRSS() as mem:
-        t0 = time.perf_counter()
-        ours = train_dpo(
-            recs, model=str(base), out=str(tmp / "prefkit"), max_steps=steps, batch_size=batch,
-            holdout=0.3, resume=False, save_steps=10_000, too_long="drop",
-        )  # fmt: skip
-        ours_wall = time.perf_counter() - t0
-    ours_mem = mem.gib
-    # TRL with its defaults on the very rows prefkit trained on and held out
     tok = AutoTokenizer.from_pretrained(base)
     rows, _, _ = pair_rows(recs, ties="error")
     # pairs over 256 tokens are left out of both runs, so neither truncates (TRL's limit is 1024)
     kept, _, _, _ = check_rows(rows, tok, max_length=256, too_long="drop")
     train, held = split_rows(kept, 0.3, 0)
-    cfg_out = tmp / "trl"
-    with PeakRSS() as mem:
-        t0 = time.perf_counter()
+    t0 = time.perf_counter()
+    if side == "prefkit":
+        res = train_dpo(
+            recs, model=str(base), out=str(tmp / "m"), max_steps=steps, batch_size=batch,
+            holdout=0.3, resume=False, save_steps=10_000, too_long="drop",
+        )  # fmt: skip
+        assert res.train_rows == len(train) and res.heldout_rows == len(held)
+        train_s, acc = res.seconds, res.heldout["implicit_reward_accuracy"]
+        wall = time.perf_counter() - t0
+    else:
         trainer = DPOTrainer(
             model=str(base),
             args=DPOConfig(
-                output_dir=str(cfg_out),
+                output_dir=str(tmp / "ckpt"),
                 per_device_train_batch_size=batch,
                 max_steps=steps,
                 bf16=False,
@@ -161,44 +135,48 @@ def bench_dpo(args: argparse.Namespace) -> None:
                 save_strategy="no",
                 seed=0,
             ),
-            train_dataset=dataset_of(train, ours_cfg(tmp)),
+            train_dataset=dataset_of(train, DPOTrainingConfig(out=str(tmp / "data"))),
             processing_class=tok,
         )
         t1 = time.perf_counter()
         trainer.train()
-        trl_train = time.perf_counter() - t1
-        trl_wall = time.perf_counter() - t0
-    trl_mem = mem.gib
-    trainer.save_model(str(cfg_out))
-    del trainer
-    trl_acc = implicit_reward_accuracy(cfg_out, base, held, 0.1)
-    ours_step = ours.seconds / steps
-    trl_step = trl_train / steps
-    assert len(train) == ours.train_rows, (len(train), ours.train_rows)
-    print(
-        f"DPO: SmolLM2-135M, {len(train)} train / {len(held)} held-out HH pairs of <= 256 "
-        f"tokens, batch {batch}, {steps} steps, learning rate 1e-6 in both"
-    )
-    print(
-        f"  prefkit defaults : {ours_step:.2f} s/step ({ours_wall:.0f} s with loading and the "
-        f"reference pass), peak RSS {ours_mem:.2f} GiB, held-out implicit-reward accuracy "
-        f"{ours.heldout['implicit_reward_accuracy']:.3f}"
-    )
-    print(
-        f"  TRL defaults     : {trl_step:.2f} s/step ({trl_wall:.0f} s), peak RSS "
-        f"{trl_mem:.2f} GiB, held-out implicit-reward accuracy "
-        f"{trl_acc['implicit_reward_accuracy']:.3f}"
-    )
-    print(
-        f"  ratio {trl_step / ours_step:.2f}x faster per step (target >= 1.5x); "
-        f"{trl_mem / ours_mem:.2f}x less peak memory"
-    )
+        train_s = time.perf_counter() - t1
+        wall = time.perf_counter() - t0
+        trainer.save_model(str(tmp / "m"))
+        del trainer
+        acc = implicit_reward_accuracy(tmp / "m", base, held, 0.1)["implicit_reward_accuracy"]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
+    return {"step": train_s / steps, "wall": wall, "peak": peak, "acc": acc,
+            "train": len(train), "held": len(held), "steps": steps}  # fmt: skip
 
 
-def ours_cfg(tmp: Path) -> Any:
-    from prefkit.optimize import DPOTrainingConfig
+def bench_dpo(args: argparse.Namespace) -> None:
+    import json
+    import subprocess
+    import sys
 
-    return DPOTrainingConfig(out=str(tmp / "trl-data"))
+    out = {}
+    for side in ("prefkit", "trl"):
+        cmd = [sys.executable, __file__, "--dpo-side", side, "--dpo-steps", str(args.dpo_steps),
+               "--dpo-pairs", str(args.dpo_pairs)]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        out[side] = json.loads(done.stdout.strip().splitlines()[-1])
+    a, b = out["prefkit"], out["trl"]
+    print(
+        f"DPO: SmolLM2-135M, {a['train']} train / {a['held']} held-out HH pairs of <= 256 "
+        f"tokens, batch 2, {a['steps']} steps, learning rate 1e-6 in both (each side in its own "
+        "process, for its peak memory)"
+    )
+    for name, r in (("prefkit defaults", a), ("TRL defaults    ", b)):
+        print(
+            f"  {name}: {r['step']:.2f} s/step ({r['wall']:.0f} s with the reference pass and "
+            f"the held-out pass), peak RSS {r['peak']:.2f} GiB, held-out implicit-reward "
+            f"accuracy {r['acc']:.3f}"
+        )
+    print(
+        f"  ratio {b['step'] / a['step']:.2f}x faster per step (target >= 1.5x); peak memory "
+        f"{a['peak'] / b['peak']:.2f}x TRL's"
+    )
 
 
 def main() -> None:
@@ -212,8 +190,14 @@ def main() -> None:
     ap.add_argument("--dpo-pairs", type=int, default=60)
     ap.add_argument("--skip-bon", action="store_true")
     ap.add_argument("--skip-dpo", action="store_true")
+    ap.add_argument("--dpo-side", choices=["prefkit", "trl"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.dpo_side:
+        import json
+
+        print(json.dumps(dpo_side(args.dpo_side, args)))
+        return
     if not args.skip_bon:
         bench_best_of_n(args)
     if not args.skip_dpo:

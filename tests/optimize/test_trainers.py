@@ -312,9 +312,21 @@ def test_cli_dpo_and_best_of_n(tiny: Path, tmp_path: Path) -> None:
         "optimize", "best-of-n", str(tmp_path / "prompts.txt"), "--model", f"hf:{tiny}",
         "--reward", "rules:default", "--n", "3", "--max-new-tokens", "4",
         "--sft", str(tmp_path / "sft.jsonl"), "--records", str(tmp_path / "bon.jsonl"),
+        "--store", "--db", f"sqlite:///{tmp_path / 's.db'}",
     ])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "6 samples" in r.stdout and len((tmp_path / "sft.jsonl").read_text().splitlines()) == 2
+    from prefkit.data import open_store
+
+    with open_store(f"sqlite:///{tmp_path / 's.db'}") as store:
+        assert store.count() == 2 and all(x.source == "model" for x in store.records())
+    r = CliRunner().invoke(app, [
+        "optimize", "compare", f"hf:{tmp_path / 'm'}", f"hf:{tiny}", str(tmp_path / "prompts.txt"),
+        "--reward", "rules:default", "--max-new-tokens", "4", "--json",
+    ])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    cmp = json.loads(r.stdout[r.stdout.index("{") :])
+    assert cmp["prompts"] == 2 and cmp["wins"] + cmp["ties"] + cmp["losses"] == 2
     r = CliRunner().invoke(app, [
         "optimize", "sft", str(tmp_path / "sft.jsonl"), "--model", str(tiny), "--out",
         str(tmp_path / "s"), "--max-steps", "1", "--json",

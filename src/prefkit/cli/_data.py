@@ -226,12 +226,34 @@ def export(
     hf_layout: Annotated[
         str, typer.Option("--hf-layout", help="hf: trl (default), trl-unpaired or prefkit.")
     ] = "trl",
+    tokenizer: Annotated[
+        str | None,
+        typer.Option(
+            "--tokenizer",
+            help="trl formats: check every row against this model's chat template and token "
+            "lengths (smollm2, hf:DIR or a folder); repairs and drops are reported.",
+        ),
+    ] = None,
+    max_length: Annotated[
+        int, typer.Option("--max-length", help="With --tokenizer: the trainer's token limit.")
+    ] = 1024,
+    too_long: Annotated[
+        str,
+        typer.Option("--too-long", help="With --tokenizer: rows over it: keep, drop or error."),
+    ] = "keep",
     as_json: JsonOption = False,
 ) -> None:
     """Export the store's judgments; conversions to TRL report what was dropped or expanded."""
     _choice(fmt, EXPORT_FORMATS, "--format")
     _choice(ties, TIE_POLICIES, "--ties")
     _choice(from_ranking, RANKING_POLICIES, "--from-ranking")
+    _choice(too_long, ("keep", "drop", "error"), "--too-long")
+    if tokenizer is not None:
+        if fmt not in ("trl", "trl-unpaired"):
+            raise PrefkitError("--tokenizer checks TRL rows: use it with --format trl|trl-unpaired")
+        _export_checked(out, fmt, db, campaign, ties, from_ranking, tokenizer, max_length,
+                        too_long, as_json)  # fmt: skip
+        return
     with open_store(db) as store:
         total = store.count(campaign=campaign)
         with _progress(not as_json) as bar:
@@ -260,6 +282,65 @@ def export(
         console.print(
             f"dropped: {dropped}; expanded into several rows: {info['expanded']}", highlight=False
         )
+    if info["lost_fields"] and fmt.startswith("trl"):
+        console.print("not carried by TRL rows: " + ", ".join(info["lost_fields"]), highlight=False)
+
+
+def _export_checked(
+    out: Path, fmt: str, db: str | None, campaign: str | None, ties: str, from_ranking: str,
+    tokenizer: str, max_length: int, too_long: str, as_json: bool,
+) -> None:  # fmt: skip
+    """TRL rows checked against a tokenizer before they are written (``--tokenizer``)."""
+    import gzip
+
+    from prefkit.data import ConversionReport, to_trl_pairs, to_trl_unpaired
+    from prefkit.optimize import check_rows, load_tokenizer
+
+    rep = ConversionReport()
+    with open_store(db) as store:
+        recs = store.iter_records(campaign=campaign)
+        convert = to_trl_pairs if fmt == "trl" else to_trl_unpaired
+        rows = convert(recs, ties=ties, from_ranking=from_ranking, report=rep)  # type: ignore[arg-type]
+        where = store.safe_url
+    policy = "truncate" if too_long == "keep" else too_long
+    kept, dropped, repaired, lengths = check_rows(
+        rows,
+        load_tokenizer(tokenizer),
+        max_length=max_length,
+        too_long=policy,  # type: ignore[arg-type]
+    )
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.name.endswith(".gz"):
+        with gzip.open(out, "wt", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        out.write_text(text, "utf-8")
+    info = {
+        **rep.to_dict(),
+        "rows_out": len(kept),
+        "template_dropped": dropped,
+        "template_repaired": repaired,
+        "lengths": lengths.to_dict() if lengths else None,
+    }
+    if as_json:
+        print_json({"database": where, "out": str(out), "format": fmt, **info})
+        return
+    console.print(
+        f"wrote {len(kept)} rows ({fmt}) from {rep.records_in} judgments to {out}", highlight=False
+    )
+    for label, counts in (("dropped", {**rep.dropped, **dropped}), ("repaired", repaired)):
+        if counts:
+            console.print(f"{label}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    if lengths is not None:
+        console.print(
+            f"tokens p50 {lengths.p50:.0f}, p90 {lengths.p90:.0f}, p99 {lengths.p99:.0f}, longest "
+            f"{lengths.longest}; {lengths.over} rows over max_length={max_length}"
+            + (" (kept: TRL truncates them)" if too_long == "keep" else ""),
+            highlight=False,
+        )
+    if rep.lost:
+        console.print("not carried by TRL rows: " + ", ".join(sorted(rep.lost)), highlight=False)
 
 
 def stats(

@@ -123,6 +123,10 @@ def best_of_n_cmd(
     pairs_out: Annotated[
         Path | None, typer.Option("--pairs", help="Write TRL preference JSONL (best vs others).")
     ] = None,
+    store: Annotated[
+        bool, typer.Option("--store", help="Add the ranked samples to the store (--db).")
+    ] = False,
+    db: DbOption = None,
     as_json: JsonOption = False,
     config: BestOfNConfig = BestOfNConfig(),
 ) -> None:
@@ -137,6 +141,11 @@ def best_of_n_cmd(
     res = best_of_n(_prompts(prompts), load_generator(model), fn, config)
     if records_out is not None:
         write_records(res.records(), records_out)
+    if store:
+        from prefkit.data import open_store
+
+        with open_store(db) as st:
+            st.add_records(res.records())
     for path, rows in ((sft_out, res.sft_rows()), (pairs_out, res.preference_rows()[0])):
         if path is not None:
             path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
@@ -244,3 +253,38 @@ def grpo_cmd(
         config = dataclasses.replace(config, reward_weights=tuple(weight))
     res = train_grpo(data, _rewards(reward), config)
     print_json(res.to_dict()) if as_json else _summary(res)
+
+
+@optimize_app.command("compare")
+def compare_cmd(
+    policy: Annotated[str, typer.Argument(help="The trained generator (hf:DIR, …).")],
+    base: Annotated[str, typer.Argument(help="The starting generator (smollm2, hf:DIR, …).")],
+    prompts: Annotated[Path, typer.Argument(help="Held-out prompts: a .txt or .jsonl.")],
+    reward: RewardOption = [],  # noqa: B006
+    n: Annotated[int, typer.Option("--n", help="Samples per prompt and policy.")] = 1,
+    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens")] = 64,
+    temperature: Annotated[float, typer.Option("--temperature", help="0: greedy.")] = 0.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Win rate of a trained policy against its starting one (CI clustered by prompt)."""
+    from prefkit.models import load_generator
+    from prefkit.optimize import win_rate
+
+    funcs = _rewards(reward)
+    if len(funcs) > 1:
+        raise PrefkitError("compare judges with one --reward (or judge) at a time")
+    res = win_rate(
+        load_generator(policy), load_generator(base), _prompts(prompts), funcs[0], n=n,
+        max_new_tokens=max_new_tokens, temperature=temperature,
+    )  # fmt: skip
+    if as_json:
+        print_json(res.to_dict())
+        return
+    ci = "" if res.ci is None else f" [{res.ci[0]:.3f}, {res.ci[1]:.3f}]"
+    console.print(
+        f"{res.policy} vs {res.base} on {res.prompts} prompts, judged by {res.judge}: win rate "
+        f"{res.win_rate:.3f}{ci} ({res.wins} wins, {res.ties} ties, {res.losses} losses); "
+        f"length {res.length_base:.0f} -> {res.length_policy:.0f} chars; refusals "
+        f"{res.refusals_base:.2f} -> {res.refusals_policy:.2f}",
+        highlight=False,
+    )

@@ -195,12 +195,17 @@ def judgment_from_trl(row: dict[str, Any]) -> Judgment:
     if cm is not None:
         chosen = _completion_text(list(chosen), "chosen") if chosen else ""
         rejected = _completion_text(list(rejected), "rejected") if rejected else ""
-    extra = {k: v for k, v in row.items() if k not in ("prompt", "chosen", "rejected")}
+    extra = {k: v for k, v in row.items() if k not in ("prompt", "chosen", "rejected", "margin")}
+    margin = row.get("margin")
+    strength = margin if isinstance(margin, int | float) and margin > 0 else None
+    if margin is not None and strength is None:
+        extra["margin"] = margin  # 0 or not a number: kept as it came
     return judgment_from_dict(
         {
             "prompt": pm if pm is not None else prompt,
             "responses": [{"id": "r1", "text": chosen}, {"id": "r2", "text": rejected}],
             "preference": "r1",
+            "strength": strength,  # TRL's margin is prefkit's strength, and goes back out as it
             "metadata": extra,
         }
     )

@@ -21,7 +21,7 @@ from prefkit.optimize._measure import WinRate, win_rate
 from prefkit.optimize._offline import implicit_reward_accuracy, train_dpo, train_kto, train_sft
 from prefkit.optimize._online import as_trl_reward, train_grpo
 from prefkit.optimize._rows import DataCheck, LengthSummary, check_rows
-from prefkit.optimize._run import TrainedPolicy
+from prefkit.optimize._run import TrainedPolicy, load_tokenizer
 
 __all__ = [
     "BestOfN",
@@ -40,6 +40,7 @@ __all__ = [
     "best_of_n",
     "check_rows",
     "implicit_reward_accuracy",
+    "load_tokenizer",
     "train_dpo",
     "train_grpo",
     "train_kto",

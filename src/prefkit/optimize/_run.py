@@ -166,6 +166,12 @@ def lora_config(cfg: PolicyTrainingConfig) -> Any:
     return LoraConfig(r=cfg.lora_r, lora_alpha=2 * cfg.lora_r, task_type="CAUSAL_LM")
 
 
+def load_tokenizer(spec: str) -> Any:
+    """The tokenizer (and chat template) of a model: ``smollm2``, ``hf:DIR`` or a folder."""
+    require("transformers", what="checking rows against a tokenizer")
+    return tokenizer_for(policy_folder(spec))
+
+
 def tokenizer_for(folder: Path) -> Any:
     """The base model's tokenizer with a pad token (TRL needs one)."""
     from transformers import AutoTokenizer
