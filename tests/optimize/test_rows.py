@@ -13,7 +13,7 @@ from prefkit.optimize import check_rows
 
 pytest.importorskip("transformers")
 
-from ..rewards.test_trl_grpo import tiny_model  # noqa: E402
+from ..rewards.test_trl_grpo import tiny_model
 
 # Gemma's chat template: no system role, and user/assistant strictly alternating
 GEMMA = (

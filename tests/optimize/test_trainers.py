@@ -364,3 +364,17 @@ def test_win_rate_against_the_base_policy(tiny: Path, tmp_path: Path) -> None:
     )
     assert res.wins == longer and res.losses == 0 and res.length_policy == 3.0
     assert res.ci is not None and res.ci[0] <= res.win_rate <= res.ci[1]
+
+
+def test_grpo_generation_can_move_to_a_vllm_server() -> None:
+    from trl import GRPOConfig
+
+    from prefkit.optimize import GRPOTrainingConfig
+    from prefkit.optimize._online import vllm_fields
+    from prefkit.optimize._run import trl_args
+
+    cfg = GRPOTrainingConfig(vllm_server="http://gpu-box:8000")
+    args = trl_args(GRPOConfig, cfg, 1e-6, num_generations=4, **vllm_fields(cfg))
+    assert args.use_vllm and args.vllm_mode == "server"
+    assert args.vllm_server_base_url == "http://gpu-box:8000"
+    assert vllm_fields(GRPOTrainingConfig()) == {}

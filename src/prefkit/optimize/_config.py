@@ -154,6 +154,11 @@ class GRPOTrainingConfig(PolicyTrainingConfig):
         None, "One weight per reward (default: all 1).", cli=False
     )
     holdout: float = setting(0.0, "Share of prompts held out (sampled before and after).")
+    vllm_server: str | None = setting(
+        None,
+        "Generate with a TRL vLLM server at this URL (`trl vllm-serve`; e.g. "
+        "http://host:8000) instead of in the training process.",
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -64,6 +64,13 @@ def as_trl_reward(reward: Any, columns: Sequence[str] = (), name: str | None = N
     return fn
 
 
+def vllm_fields(cfg: GRPOTrainingConfig) -> dict[str, Any]:
+    """TRL's settings for generating on a vLLM server (none without ``vllm_server``)."""
+    if not cfg.vllm_server:
+        return {}
+    return {"use_vllm": True, "vllm_mode": "server", "vllm_server_base_url": cfg.vllm_server}
+
+
 def _prompt_rows(
     data: Iterable[Any], columns: dict[str, Sequence[Any]] | None
 ) -> list[dict[str, Any]]:
@@ -162,6 +169,7 @@ def train_grpo(
         num_generations=cfg.num_generations, max_completion_length=cfg.max_completion_length,
         temperature=cfg.temperature, beta=cfg.beta,
         reward_weights=list(cfg.reward_weights) if cfg.reward_weights else None,
+        **vllm_fields(cfg),
     )  # fmt: skip
     trainer = Trainer(
         model=str(base),
