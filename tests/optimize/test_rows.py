@@ -65,6 +65,21 @@ def test_conversations_the_template_refuses_are_repaired_or_dropped(strict: Any)
     for row in kept:  # every kept row now passes the strict template
         strict.apply_chat_template([*row["prompt"], *row["chosen"]], tokenize=False)
     assert lengths is not None and lengths.rows == 3 and lengths.over == 0
+    # the lengths are the template's tokens, as TRL counts them (not the encoding's key count)
+    whole = strict.apply_chat_template([*kept[1]["prompt"], *kept[1]["chosen"]], tokenize=True)
+    n = len(whole["input_ids"]) if hasattr(whole, "keys") else len(whole)
+    assert n > 5 and lengths.longest == max(
+        len(ids["input_ids"] if hasattr(ids, "keys") else ids)
+        for row in kept
+        for k in ("chosen", "rejected")
+        for ids in [strict.apply_chat_template([*row["prompt"], *row[k]], tokenize=True)]
+    )
+    _, dropped, _, short = check_rows(rows, strict, max_length=n - 1, too_long="drop")
+    assert (
+        short is not None
+        and short.over >= 1
+        and dropped[f"longer than max_length={n - 1}"] >= 1
+    )
 
 
 def test_real_hh_rlhf_prompts_against_a_strict_template(strict: Any, shared_data: Path) -> None:

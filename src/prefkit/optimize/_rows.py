@@ -10,7 +10,7 @@ Every function here returns what it changed, so the run result can say so.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -254,7 +254,8 @@ def _tokens(tok: Any, row: dict[str, Any], chat: bool) -> int:
     for k in _text_keys(row):
         if chat:
             ids = tok.apply_chat_template([*row["prompt"], *row[k]], tokenize=True)
-            n = len(ids["input_ids"] if isinstance(ids, dict) else ids)
+            # transformers 5 returns a BatchEncoding (a Mapping, not a dict); 4 a list of ids
+            n = len(ids["input_ids"] if isinstance(ids, Mapping) else ids)
         else:
             n = len(tok(row["prompt"] + row[k])["input_ids"])
         best = max(best, n)
