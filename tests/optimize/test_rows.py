@@ -75,11 +75,7 @@ def test_conversations_the_template_refuses_are_repaired_or_dropped(strict: Any)
         for ids in [strict.apply_chat_template([*row["prompt"], *row[k]], tokenize=True)]
     )
     _, dropped, _, short = check_rows(rows, strict, max_length=n - 1, too_long="drop")
-    assert (
-        short is not None
-        and short.over >= 1
-        and dropped[f"longer than max_length={n - 1}"] >= 1
-    )
+    assert short is not None and short.over >= 1 and dropped[f"longer than max_length={n - 1}"] >= 1
 
 
 def test_real_hh_rlhf_prompts_against_a_strict_template(strict: Any, shared_data: Path) -> None:

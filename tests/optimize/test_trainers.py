@@ -152,6 +152,13 @@ def test_rows_over_max_length_are_reported_dropped_or_refused(tiny: Path, tmp_pa
         too_long="drop", max_steps=1, **FAST,
     )  # fmt: skip
     assert res.data.dropped == {"longer than max_length=16": 1}
+    kept = train_dpo(
+        [*pairs(), long], model=str(tiny), out=str(tmp_path / "t"), max_length=16,
+        too_long="truncate", max_steps=1, **FAST,
+    )  # fmt: skip
+    # truncation keeps the start; a prompt of 40 words leaves nothing of the answer: TRL would
+    # drop that row without a word, so prefkit drops it and says why
+    assert kept.data.dropped == {"prompt alone fills max_length=16 (TRL drops these)": 1}
     assert (
         res.data.lengths is not None
         and res.data.lengths.over == 1

@@ -176,7 +176,8 @@ def check_rows(
       or dropped with the reason. A prompt that ends on an assistant turn cannot be answered
       by an assistant turn: dropped.
     - Without one, a string prompt that would run into its answer gets a newline.
-    - Token lengths are measured; rows over ``max_length`` are kept (TRL truncates them),
+    - Token lengths are measured; rows over ``max_length`` are kept (TRL truncates them;
+      one whose prompt alone fills ``max_length`` is dropped here, as TRL would do silently),
       dropped, or refused (``too_long``).
 
     Returns:
@@ -245,7 +246,24 @@ def check_rows(
     if too_long == "drop" and over.any():
         dropped[f"longer than max_length={max_length}"] += int(over.sum())
         out = [r for r, o in zip(out, over, strict=True) if not o]
+    elif over.any():
+        # TRL keeps the start of a long row, and silently drops a row whose prompt alone fills
+        # max_length (nothing of the answer would be left): say so, and drop it here
+        full = [
+            _prompt_tokens(tok, r, chat) >= max_length if o else False
+            for r, o in zip(out, over, strict=True)
+        ]
+        if any(full):
+            dropped[f"prompt alone fills max_length={max_length} (TRL drops these)"] += sum(full)
+            out = [r for r, f in zip(out, full, strict=True) if not f]
     return out, dict(dropped), dict(repaired), summary
+
+
+def _prompt_tokens(tok: Any, row: dict[str, Any], chat: bool) -> int:
+    if chat:
+        ids = tok.apply_chat_template(row["prompt"], tokenize=True, add_generation_prompt=True)
+        return len(ids["input_ids"] if isinstance(ids, Mapping) else ids)
+    return len(tok(row["prompt"])["input_ids"])
 
 
 def _tokens(tok: Any, row: dict[str, Any], chat: bool) -> int:
