@@ -86,6 +86,8 @@ def test_dpo_trains_saves_a_generator_and_measures_held_out_pairs(
     assert held["pairs"] == 5 and 0 <= held["implicit_reward_accuracy"] <= 1
     assert held["implicit_reward_accuracy"] > 0.5  # the same four pairs: learnt
     assert any("rewards/accuracies went from" in n for n in res.notes)
+    # the log-probability trend is read on the same held-out texts, not across batches
+    assert any(f"({held['chosen_logp_change']:+.2f} nats" in n for n in res.notes)
     assert set(res.data.lost_fields) == {"annotator", "rationale"}
     assert res.data.repaired == {"newline after the prompt": 16}  # "hello world" + "yes good"
     assert (out / "report.html").read_text().count("<img") == 1

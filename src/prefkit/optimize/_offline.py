@@ -130,39 +130,46 @@ def _text(value: Any) -> str:
 
 
 def dpo_notes(history: Sequence[dict[str, float]], held: dict[str, Any]) -> tuple[str, ...]:
-    """How to read DPO's logged figures, from this run's own numbers."""
-    rows = [h for h in history if "logps/chosen" in h]
+    """How to read DPO's logged figures, from this run's own numbers.
+
+    The log-probability changes come from the held-out pairs (the same texts under the policy
+    and the reference); the logged ``logps/*`` are of different batches at each step and cannot
+    show a trend on their own.
+    """
+    rows = [h for h in history if "rewards/margins" in h]
     if not rows:
         return ()
     a, b = rows[0], rows[-1]
-    dc = b["logps/chosen"] - a["logps/chosen"]
-    dr = b["logps/rejected"] - a["logps/rejected"]
     notes = [
         f"rewards/accuracies went from {a.get('rewards/accuracies', 0):.2f} to "
         f"{b.get('rewards/accuracies', 0):.2f} and rewards/margins from "
         f"{a.get('rewards/margins', 0):.3f} to {b.get('rewards/margins', 0):.3f} on the training "
-        "batches: DPO raises the gap between chosen and rejected, measured against the reference."
+        "batches (each step a different batch): DPO raises the gap between chosen and "
+        "rejected, measured against the reference."
     ]
+    if not held:
+        return tuple(notes)
+    dc, dr = held["chosen_logp_change"], held["rejected_logp_change"]
     if dc < 0:
         notes.append(
-            f"The chosen responses' log-probability fell too ({dc:+.2f} nats per response; "
-            f"rejected {dr:+.2f}). This is expected, not a bug (TRL #800, OpenRLHF #1054): the "
-            "loss sees only the difference of the two log-ratios, and pushing the rejected "
-            "response down also moves probability away from similar chosen text. It becomes a "
-            "problem when the chosen log-probability falls a lot, which means the policy moves "
-            "mass to responses neither side contains: a lower learning rate, a higher beta or an "
-            "added SFT term (loss_type='sigmoid,sft') hold it."
+            f"On the held-out pairs the chosen responses' log-probability fell ({dc:+.2f} nats "
+            f"per response; rejected {dr:+.2f}). This is expected, not a bug (TRL #800, "
+            "OpenRLHF #1054): the loss sees only the difference of the two log-ratios, and "
+            "pushing the rejected response down also moves probability away from similar chosen "
+            "text. It becomes a problem when the chosen log-probability falls a lot, which means "
+            "the policy moves mass to responses neither side contains: a lower learning rate, a "
+            "higher beta or an added SFT term (loss_type='sigmoid,sft') hold it."
         )
     else:
         notes.append(
-            f"The chosen responses' log-probability rose ({dc:+.2f} nats; rejected {dr:+.2f})."
+            f"On the held-out pairs the chosen responses' log-probability rose ({dc:+.2f} nats "
+            f"per response; rejected {dr:+.2f})."
         )
-    if held:
-        notes.append(
-            f"On {held['pairs']} held-out pairs the implicit reward ranks the chosen response "
-            f"first {held['implicit_reward_accuracy']:.1%} of the time (0.5 before training, when "
-            "the policy is the reference)."
-        )
+    notes.append(
+        f"On {held['pairs']} held-out pairs the implicit reward ranks the chosen response first "
+        f"{held['implicit_reward_accuracy']:.1%} of the time (0.5 before training, when the "
+        "policy is the reference)."
+    )
     return tuple(notes)
 
 
