@@ -20,14 +20,12 @@ from prefkit.optimize._config import DPOTrainingConfig, KTOTrainingConfig, SFTTr
 from prefkit.optimize._rows import DataCheck, check_rows, pair_rows, unpaired_rows
 from prefkit.optimize._run import (
     TrainedPolicy,
-    dataset_of,
     finish,
-    lora_config,
     no_rows,
     policy_folder,
+    run_trl,
     split_rows,
     tokenizer_for,
-    train_and_save,
     trl_args,
 )
 
@@ -210,15 +208,7 @@ def train_dpo(
         beta=cfg.beta, loss_type=cfg.losses, label_smoothing=cfg.label_smoothing,
         max_length=cfg.max_length, precompute_ref_log_probs=cfg.precompute_ref,
     )  # fmt: skip
-    trainer = DPOTrainer(
-        model=str(base),
-        args=args,
-        train_dataset=dataset_of(train, cfg),
-        processing_class=tok,
-        peft_config=lora_config(cfg),
-    )
-    run = train_and_save(trainer, tok, cfg)
-    del trainer
+    run = run_trl(DPOTrainer, args, train, tok, cfg, base)
     heldout = implicit_reward_accuracy(cfg.out, base, held, cfg.beta) if run["main"] else {}
     return finish(
         "dpo", cfg, base, run, train, held, check, heldout, dpo_notes(run["history"], heldout)
@@ -271,15 +261,7 @@ def train_kto(
         undesirable_weight=cfg.undesirable_weight, max_length=cfg.max_length,
         precompute_ref_log_probs=cfg.precompute_ref,
     )  # fmt: skip
-    trainer = KTOTrainer(
-        model=str(base),
-        args=args,
-        train_dataset=dataset_of(train, cfg),
-        processing_class=tok,
-        peft_config=lora_config(cfg),
-    )
-    run = train_and_save(trainer, tok, cfg)
-    del trainer
+    run = run_trl(KTOTrainer, args, train, tok, cfg, base)
     heldout: dict[str, Any] = {"conflicting_labels": conflicts}
     if held and run["main"]:
         heldout |= _label_shift(cfg.out, base, held)
@@ -353,15 +335,7 @@ def train_sft(
         SFTConfig, cfg, 2e-5,  # TRL's SFT default
         max_length=cfg.max_length, completion_only_loss=True,
     )  # fmt: skip
-    trainer = SFTTrainer(
-        model=str(base),
-        args=args,
-        train_dataset=dataset_of(train, cfg),
-        processing_class=tok,
-        peft_config=lora_config(cfg),
-    )
-    run = train_and_save(trainer, tok, cfg)
-    del trainer
+    run = run_trl(SFTTrainer, args, train, tok, cfg, base)
     heldout: dict[str, Any] = {}
     if held and run["main"]:
         from prefkit.models import LocalGenerator

@@ -21,14 +21,12 @@ from prefkit.optimize._config import GRPOTrainingConfig
 from prefkit.optimize._rows import DataCheck
 from prefkit.optimize._run import (
     TrainedPolicy,
-    dataset_of,
     finish,
-    lora_config,
     no_rows,
     policy_folder,
+    run_trl,
     split_rows,
     tokenizer_for,
-    train_and_save,
     trl_args,
 )
 
@@ -171,16 +169,7 @@ def train_grpo(
         reward_weights=list(cfg.reward_weights) if cfg.reward_weights else None,
         **vllm_fields(cfg),
     )  # fmt: skip
-    trainer = Trainer(
-        model=str(base),
-        reward_funcs=trl_funcs,
-        args=args,
-        train_dataset=dataset_of(train, cfg),
-        processing_class=tok,
-        peft_config=lora_config(cfg),
-    )
-    run = train_and_save(trainer, tok, cfg)
-    del trainer
+    run = run_trl(Trainer, args, train, tok, cfg, base, reward_funcs=trl_funcs)
     heldout: dict[str, Any] = {}
     if held and run["main"]:
         heldout = _sampled_reward(base, Path(cfg.out), held, trl_funcs, cfg)

@@ -221,6 +221,25 @@ def train_and_save(trainer: Any, tok: Any, cfg: PolicyTrainingConfig) -> dict[st
     }
 
 
+def run_trl(
+    trainer_cls: Any, args: Any, train: list[dict[str, Any]], tok: Any, cfg: Any, base: Path,
+    **extra: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """Build a TRL trainer on the rows, train it (resuming), save the model; the run's figures.
+
+    The trainer is dropped before returning, so its memory is free for the held-out measures.
+    """
+    trainer = trainer_cls(
+        model=str(base),
+        args=args,
+        train_dataset=dataset_of(train, cfg),
+        processing_class=tok,
+        peft_config=lora_config(cfg),
+        **extra,
+    )
+    return train_and_save(trainer, tok, cfg)
+
+
 def no_rows(method: str, check: DataCheck) -> PrefkitError:
     """The error for an empty training set, with what was dropped and why."""
     why = ", ".join(f"{n} {r}" for r, n in sorted(check.dropped.items())) or "no input rows"
