@@ -144,7 +144,7 @@ def dpo_side(side: str, args: argparse.Namespace) -> dict[str, Any]:
         wall = time.perf_counter() - t0
         trainer.save_model(str(tmp / "m"))
         del trainer
-        acc = implicit_reward_accuracy(tmp / "m", base, held, 0.1)["implicit_reward_accuracy"]
+        acc = implicit_reward_accuracy(tmp / "m", base, held, 0.1).implicit_reward_accuracy
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
     return {"step": train_s / steps, "wall": wall, "peak": peak, "acc": acc,
             "train": len(train), "held": len(held), "steps": steps}  # fmt: skip

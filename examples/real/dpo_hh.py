@@ -40,7 +40,7 @@ print(f"DPO: {res.steps} steps on {res.train_rows} pairs in {res.seconds:.0f} s"
 tok = AutoTokenizer.from_pretrained(smollm2_checkpoint())
 rows, _ = check_rows(to_trl_pairs(held, ties="drop"), tok, max_length=256, too_long="drop")[:2]
 acc = implicit_reward_accuracy(args.out / "dpo", smollm2_checkpoint(), rows, 0.1)
-print("held out (30 %):", json.dumps(acc))
+print("held out (30 %):", json.dumps(acc.to_dict()))
 for note in res.notes:
     print("note:", note)
 print("data:", json.dumps(res.data.to_dict()))

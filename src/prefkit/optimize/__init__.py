@@ -18,7 +18,13 @@ from prefkit.optimize._config import (
     SFTTrainingConfig,
 )
 from prefkit.optimize._measure import WinRate, win_rate
-from prefkit.optimize._offline import implicit_reward_accuracy, train_dpo, train_kto, train_sft
+from prefkit.optimize._offline import (
+    ImplicitRewardAccuracy,
+    implicit_reward_accuracy,
+    train_dpo,
+    train_kto,
+    train_sft,
+)
 from prefkit.optimize._online import as_trl_reward, train_grpo
 from prefkit.optimize._rows import DataCheck, LengthSummary, check_rows
 from prefkit.optimize._run import TrainedPolicy, load_tokenizer
@@ -30,6 +36,7 @@ __all__ = [
     "DPOTrainingConfig",
     "DataCheck",
     "GRPOTrainingConfig",
+    "ImplicitRewardAccuracy",
     "KTOTrainingConfig",
     "LengthSummary",
     "PolicyTrainingConfig",

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from prefkit._config import check_config, resolve, setting
+from prefkit._config import check_config, fields_of, resolve, setting
 from prefkit._result import Result
 from prefkit.data import Judgment, judgment_from_dict
 from prefkit.errors import PrefkitError
@@ -197,7 +197,8 @@ def _row(prompt: Any, texts: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _name(fn: Any) -> str:
+def name_of(fn: Any) -> str:
+    """A reward's, judge's or generator's name: ``name``, else ``__name__``, else its type's."""
     return str(getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__)
 
 
@@ -221,7 +222,7 @@ def score_completions(
         got = list(part)
         if len(got) != len(completions[start:stop]):
             raise PrefkitError(
-                f"the reward {_name(reward)!r} returned {len(got)} scores for "
+                f"the reward {name_of(reward)!r} returned {len(got)} scores for "
                 f"{len(completions[start:stop])} completions; a reward returns one float per "
                 "completion: reward(prompts, completions, **columns) -> list[float]"
             )
@@ -229,7 +230,7 @@ def score_completions(
             out += [float(x) for x in got]
         except (TypeError, ValueError) as exc:
             raise PrefkitError(
-                f"the reward {_name(reward)!r} returned a non-number: {exc}"
+                f"the reward {name_of(reward)!r} returned a non-number: {exc}"
             ) from None
     return out
 
@@ -337,11 +338,9 @@ def best_of_n(
         )
     every = [x for r in rows for x in r.scores]
     bests = [r.scores[0] for r in rows if r.scores]
-    from prefkit._config import fields_of
-
     return BestOfN(
-        generator=_name(generator),
-        reward=_name(reward),
+        generator=name_of(generator),
+        reward=name_of(reward),
         n=cfg.n,
         prompts=tuple(rows),
         sampled=sum(r.sampled for r in rows),

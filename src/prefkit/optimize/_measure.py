@@ -12,6 +12,7 @@ from typing import Any
 
 from prefkit._result import Result
 from prefkit.errors import PrefkitError
+from prefkit.optimize._bon import name_of, score_completions
 
 __all__ = ["WinRate", "win_rate"]
 
@@ -65,8 +66,6 @@ def _outcomes(judge: Any, prompts: list[Any], a: list[str], b: list[str]) -> lis
             votes = {x.preference, y.preference}
             out.append(1.0 if votes == {"p"} else 0.0 if votes == {"b"} else 0.5)
         return out
-    from prefkit.optimize._bon import score_completions
-
     sa = score_completions(judge, prompts, a)
     sb = score_completions(judge, prompts, b)
     return [1.0 if x > y else 0.0 if x < y else 0.5 for x, y in zip(sa, sb, strict=True)]
@@ -114,11 +113,10 @@ def win_rate(
         var = sum((x - mean) ** 2 for x in per_prompt) / (len(per_prompt) - 1)
         half = 1.959964 * math.sqrt(var / len(per_prompt))
         ci = (max(0.0, mean - half), min(1.0, mean + half))
-    name = str(getattr(judge, "name", None) or getattr(judge, "__name__", type(judge).__name__))
     return WinRate(
         policy=str(getattr(policy, "name", "policy")),
         base=str(getattr(base, "name", "base")),
-        judge=name,
+        judge=name_of(judge),
         prompts=len(prompts),
         comparisons=len(out),
         wins=sum(x == 1.0 for x in out),

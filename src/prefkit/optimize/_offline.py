@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from prefkit._config import resolve
 from prefkit._extras import require
+from prefkit._result import Result
 from prefkit.data import Judgment
 from prefkit.errors import PrefkitError
 from prefkit.optimize._config import DPOTrainingConfig, KTOTrainingConfig, SFTTrainingConfig
@@ -29,7 +31,13 @@ from prefkit.optimize._run import (
     trl_args,
 )
 
-__all__ = ["implicit_reward_accuracy", "train_dpo", "train_kto", "train_sft"]
+__all__ = [
+    "ImplicitRewardAccuracy",
+    "implicit_reward_accuracy",
+    "train_dpo",
+    "train_kto",
+    "train_sft",
+]
 
 
 def _records_or_rows(data: Iterable[Any]) -> tuple[list[Judgment], list[dict[str, Any]] | None]:
@@ -77,23 +85,46 @@ def _prepare(
 # ------------------------------------------------------------------------------------- DPO
 
 
+@dataclass(frozen=True, repr=False)
+class ImplicitRewardAccuracy(Result):
+    """DPO's implicit reward on held-out pairs (``TrainedPolicy.heldout`` is its ``to_dict()``).
+
+    Attributes:
+        pairs: held-out pairs scored.
+        implicit_reward_accuracy: share whose chosen response gets the higher implicit reward
+            (ties count half); 0.5 before training, when the policy is the reference.
+        implicit_reward_ci: its 95 % Wilson interval.
+        mean_margin: mean implicit-reward margin, chosen minus rejected.
+        chosen_logp_change: mean change of the chosen responses' log-probability (policy minus
+            reference, nats per response).
+        rejected_logp_change: the same for the rejected responses.
+    """
+
+    pairs: int
+    implicit_reward_accuracy: float
+    implicit_reward_ci: list[float] | None
+    mean_margin: float
+    chosen_logp_change: float
+    rejected_logp_change: float
+
+
 def implicit_reward_accuracy(
     policy: str | Path,
     reference: str | Path,
     rows: Sequence[dict[str, Any]],
     beta: float,
-) -> dict[str, Any]:
+) -> ImplicitRewardAccuracy:
     """DPO's implicit reward ``β·(log π(y|x) − log π_ref(y|x))`` ranking held-out pairs.
 
-    Returns the share of pairs whose chosen response gets the higher implicit reward (ties count
-    half), its 95 % Wilson interval and the mean margin. Before training the policy is the
-    reference, every reward is 0 and the accuracy is 0.5.
+    The share of pairs whose chosen response gets the higher implicit reward (ties count half),
+    its 95 % Wilson interval, the mean margin and the log-probability changes. Before training
+    the policy is the reference, every reward is 0 and the accuracy is 0.5.
     """
     from prefkit._intervals import wilson
     from prefkit.models import LocalGenerator
 
     if not rows:
-        return {}
+        raise PrefkitError("implicit_reward_accuracy needs at least one held-out pair")
     prompts = [r["prompt"] for r in rows]
     chosen = [_text(r["chosen"]) for r in rows]
     rejected = [_text(r["rejected"]) for r in rows]
@@ -108,14 +139,14 @@ def implicit_reward_accuracy(
     ]
     wins = sum(1.0 if m > 0 else 0.5 if m == 0 else 0.0 for m in margins)
     ci = wilson(wins, len(margins))
-    return {
-        "pairs": len(margins),
-        "implicit_reward_accuracy": wins / len(margins),
-        "implicit_reward_ci": ci,
-        "mean_margin": sum(margins) / len(margins),
-        "chosen_logp_change": _mean_change(scores, 0),
-        "rejected_logp_change": _mean_change(scores, 1),
-    }
+    return ImplicitRewardAccuracy(
+        pairs=len(margins),
+        implicit_reward_accuracy=wins / len(margins),
+        implicit_reward_ci=ci,
+        mean_margin=sum(margins) / len(margins),
+        chosen_logp_change=_mean_change(scores, 0),
+        rejected_logp_change=_mean_change(scores, 1),
+    )
 
 
 def _mean_change(scores: dict[str, Any], k: int) -> float:
@@ -209,7 +240,9 @@ def train_dpo(
         max_length=cfg.max_length, precompute_ref_log_probs=cfg.precompute_ref,
     )  # fmt: skip
     run = run_trl(DPOTrainer, args, train, tok, cfg, base)
-    heldout = implicit_reward_accuracy(cfg.out, base, held, cfg.beta) if run["main"] else {}
+    heldout: dict[str, Any] = {}
+    if held and run["main"]:
+        heldout = implicit_reward_accuracy(cfg.out, base, held, cfg.beta).to_dict()
     return finish(
         "dpo", cfg, base, run, train, held, check, heldout, dpo_notes(run["history"], heldout)
     )

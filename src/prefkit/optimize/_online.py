@@ -17,6 +17,7 @@ from prefkit._config import resolve
 from prefkit._extras import require
 from prefkit.data import Judgment
 from prefkit.errors import PrefkitError
+from prefkit.optimize._bon import name_of
 from prefkit.optimize._config import GRPOTrainingConfig
 from prefkit.optimize._rows import DataCheck
 from prefkit.optimize._run import (
@@ -33,9 +34,9 @@ from prefkit.optimize._run import (
 __all__ = ["as_trl_reward", "train_grpo"]
 
 
-def _name(fn: Any, i: int) -> str:
-    raw = getattr(fn, "name", None) or getattr(fn, "__name__", None) or f"reward{i}"
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(raw))[:60]
+def _name(fn: Any) -> str:
+    """The reward's name as a TRL metric key (``rewards/<name>/mean``)."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name_of(fn))[:60]
 
 
 def as_trl_reward(reward: Any, columns: Sequence[str] = (), name: str | None = None) -> Any:
@@ -45,7 +46,7 @@ def as_trl_reward(reward: Any, columns: Sequence[str] = (), name: str | None = N
     (TRL also sends ``completion_ids`` and the trainer state), and an answer of the wrong length
     is an error naming the reward.
     """
-    label = name or _name(reward, 0)
+    label = name or _name(reward)
 
     def fn(prompts: list[Any], completions: list[Any], **kw: Any) -> list[float]:
         texts = [c if isinstance(c, str) else str(c[-1]["content"]) for c in completions]
@@ -146,7 +147,7 @@ def train_grpo(
         raise no_rows(cfg.algorithm.upper(), check)
     train, held = split_rows(rows, cfg.holdout, cfg.seed)
     extra = sorted({k for r in train for k in r} - {"prompt"})
-    names = [_name(f, i) for i, f in enumerate(funcs)]
+    names = [_name(f) for f in funcs]
     if len(set(names)) < len(names):
         names = [f"{n}_{i}" for i, n in enumerate(names)]
     trl_funcs = [as_trl_reward(f, extra, n) for f, n in zip(funcs, names, strict=True)]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prefkit._checkpoints import complete_checkpoints
 from prefkit._config import fields_of
 from prefkit._extras import require
 from prefkit._result import Result
@@ -87,12 +88,6 @@ def policy_folder(spec: str) -> Path:
             "give smollm2, hf:DIR or a folder that holds config.json"
         )
     return folder
-
-
-def complete_checkpoints(folder: Path) -> list[Path]:
-    """Checkpoints the trainer finished (it writes ``trainer_state.json`` last), oldest first."""
-    done = [p for p in folder.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
-    return sorted(done, key=lambda p: int(p.name.split("-")[1]))
 
 
 def split_rows(

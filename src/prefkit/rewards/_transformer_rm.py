@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from prefkit._checkpoints import complete_checkpoints
 from prefkit._device import pick_device
 from prefkit._extras import require
 from prefkit.data import Comparison, Judgment, render_prompt
@@ -50,16 +51,6 @@ def smollm2_checkpoint(cache: Path | None = None) -> Path:
     from prefkit.models import smollm2_checkpoint as convert
 
     return convert(cache)
-
-
-def complete_checkpoints(folder: Path) -> list[Path]:
-    """Checkpoints the trainer finished writing, oldest first.
-
-    Checkpoints the trainer finished writing (it writes ``trainer_state.json`` last), oldest
-    first.
-    """
-    done = [p for p in folder.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
-    return sorted(done, key=lambda p: int(p.name.split("-")[1]))
 
 
 # prefkit's defaults for TRL's RewardConfig fields the user does not set (TRL's own defaults
